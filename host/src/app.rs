@@ -1,0 +1,322 @@
+//! The application as the host runs it: `spin.toml`, `runtime-config.toml`, `redshop.toml`
+//! and the environment, parsed once at start-up into compiled, pre-instantiated
+//! components, a router, and resolved per-component settings.
+//!
+//! Everything that can be checked before the first request is checked here, with an error
+//! that names the component and the field: unknown fields, missing required variables,
+//! malformed allow-lists, chaining to a component this process does not run. Nothing on
+//! the request path re-reads or re-resolves configuration.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use redshop_spin::host_config::HostConfig;
+use redshop_spin::manifest::{HttpRoute, Manifest};
+use redshop_spin::outbound::AllowedHosts;
+use redshop_spin::routes::Router;
+use redshop_spin::runtime_config::{RuntimeConfig, VariablesProvider};
+use redshop_spin::template::Template;
+use wasmtime::Engine;
+use wasmtime::component::Linker;
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+
+use crate::engine::{CompileCache, build_engine, start_epoch_ticker};
+use crate::metrics::{ComponentMetrics, Metrics};
+use crate::runtime::InstanceState;
+use crate::variables::{EnvProvider, resolve_application};
+
+/// A component cap when neither `runtime-config.toml` nor `redshop.toml` sets one. Spin's
+/// default is the wasm32 maximum (4 GiB), which lets one bad request take the machine;
+/// 256 MiB is ten times what the shop's services use under load.
+pub const DEFAULT_MAX_INSTANCE_MEMORY: u64 = 256 * 1024 * 1024;
+
+/// How to load the app: what `redshop up`'s flags say.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `spin.toml`.
+    pub manifest: PathBuf,
+    /// `runtime-config.toml`, if any.
+    pub runtime_config: Option<PathBuf>,
+    /// `redshop.toml`; defaults to the one beside the manifest, if present.
+    pub host_config: Option<PathBuf>,
+    /// `--env KEY=VALUE`: environment variables for every component.
+    pub env: Vec<(String, String)>,
+    /// `--component-id`: run only these (empty = all).
+    pub component_ids: Vec<String>,
+    /// Where compiled code is cached (overrides `redshop.toml`); `None` = config default.
+    pub cache_dir: Option<PathBuf>,
+    /// Turn the compilation cache off.
+    pub no_cache: bool,
+}
+
+/// Limits that apply to every request.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Per-request deadline; past it the client gets a 504.
+    pub request_timeout: Duration,
+    /// Cap on each instance's linear memory, in bytes.
+    pub max_instance_memory: usize,
+    /// Largest request body accepted; larger gets a 413.
+    pub max_request_body_bytes: u64,
+    /// How long shutdown waits for in-flight requests.
+    pub drain_timeout: Duration,
+}
+
+/// One component, ready to serve.
+pub struct ComponentRuntime {
+    /// The component id from the manifest.
+    pub id: Arc<str>,
+    /// Compiled and linked, waiting only for a store.
+    pub pre: ProxyPre<InstanceState>,
+    /// Its `allowed_outbound_hosts`, templates rendered.
+    pub outbound: AllowedHosts,
+    /// Its `[component.x.variables]`, rendered.
+    pub variables: HashMap<String, String>,
+    /// Its environment: `environment` plus `--env`.
+    pub env: Vec<(String, String)>,
+    /// Its `files`, staged read-only, mounted at `/`.
+    pub files_dir: Option<PathBuf>,
+    /// Its counters.
+    pub metrics: ComponentMetrics,
+}
+
+/// The running application.
+pub struct App {
+    /// `[application] name`.
+    pub name: String,
+    /// `[application] version`, if set.
+    pub version: Option<String>,
+    /// The engine every component was compiled for.
+    pub engine: Engine,
+    /// Running components by id.
+    pub components: HashMap<String, Arc<ComponentRuntime>>,
+    /// Public routes of running components.
+    pub router: Router,
+    /// Request limits.
+    pub limits: Limits,
+    /// App-wide counters.
+    pub metrics: Metrics,
+    /// How long start-up took, and how many components came from the cache.
+    pub startup: StartupReport,
+    request_counter: AtomicU64,
+    boot_id: u32,
+}
+
+/// What start-up did, for the log and the benchmark.
+#[derive(Debug, Clone, Default)]
+pub struct StartupReport {
+    /// Wall time from reading the manifest to ready.
+    pub elapsed: Duration,
+    /// Distinct component files loaded from the compilation cache.
+    pub cached: usize,
+    /// Distinct component files compiled now.
+    pub compiled: usize,
+}
+
+impl App {
+    /// Load and check everything; compile and pre-instantiate the components.
+    pub fn load(opts: &LoadOptions) -> anyhow::Result<Arc<App>> {
+        let start = Instant::now();
+        let manifest = Manifest::from_file(&opts.manifest)
+            .with_context(|| format!("loading {}", opts.manifest.display()))?;
+        let base = opts.manifest.parent().map(Path::to_path_buf).unwrap_or_default();
+        let runtime_config = match &opts.runtime_config {
+            Some(path) => RuntimeConfig::from_file(path).with_context(|| format!("loading {}", path.display()))?,
+            None => RuntimeConfig::default(),
+        };
+        let host_config_path = opts.host_config.clone().or_else(|| {
+            let beside = base.join("redshop.toml");
+            beside.is_file().then_some(beside)
+        });
+        let host_config = match &host_config_path {
+            Some(path) => HostConfig::from_file(path).with_context(|| format!("loading {}", path.display()))?,
+            None => HostConfig::default(),
+        };
+
+        let selected = select_components(&manifest, &opts.component_ids)?;
+        check_chaining_targets(&manifest, &selected)?;
+
+        let providers = variables_providers(&runtime_config, &base)?;
+        let app_values = resolve_application(&manifest.variables, &providers)?;
+
+        let max_instance_memory = runtime_config.max_instance_memory.unwrap_or(DEFAULT_MAX_INSTANCE_MEMORY);
+        let engine = build_engine(&host_config.pooling, max_instance_memory)?;
+        start_epoch_ticker(&engine);
+        let mut linker = Linker::<InstanceState>::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        crate::variables::add_to_linker(&mut linker)?;
+
+        let cache_dir = if opts.no_cache {
+            None
+        } else {
+            Some(opts.cache_dir.clone().unwrap_or_else(|| base.join(&host_config.cache.dir)))
+        };
+        let cache = CompileCache::new(cache_dir);
+        let state_dir = base.join(".spin").join("redshop");
+        let mut report = StartupReport::default();
+        let mut components = HashMap::new();
+        // Several ids may share one source file; each file is loaded once.
+        let mut loaded: HashMap<PathBuf, wasmtime::component::Component> = HashMap::new();
+        for id in &selected {
+            let spec = &manifest.components[id];
+            let source = base.join(&spec.source);
+            let component = match loaded.get(&source) {
+                Some(component) => component.clone(),
+                None => {
+                    let wasm = std::fs::read(&source)
+                        .with_context(|| format!("component `{id}`: cannot read source {}", source.display()))?;
+                    let (component, cached) = cache
+                        .load(&engine, &wasm)
+                        .with_context(|| format!("component `{id}`: cannot compile {}", source.display()))?;
+                    if cached { report.cached += 1 } else { report.compiled += 1 }
+                    loaded.insert(source.clone(), component.clone());
+                    component
+                }
+            };
+            let pre = linker
+                .instantiate_pre(&component)
+                .map_err(anyhow::Error::from)
+                .with_context(|| format!("component `{id}`: imports something redshop does not provide"))?;
+            let pre = ProxyPre::new(pre)
+                .map_err(anyhow::Error::from)
+                .with_context(|| format!("component `{id}`: does not export wasi:http/incoming-handler"))?;
+
+            let lookup = |name: &str| app_values.get(name).cloned();
+            let mut variables = HashMap::new();
+            for (key, template) in &spec.variables {
+                let value = Template::parse(template)
+                    .and_then(|t| t.render(lookup))
+                    .with_context(|| format!("component `{id}`: variable `{key}`"))?;
+                variables.insert(key.clone(), value);
+            }
+            let hosts = spec
+                .allowed_outbound_hosts
+                .iter()
+                .map(|h| Template::parse(h).and_then(|t| t.render(lookup)))
+                .collect::<Result<Vec<_>, _>>()
+                .with_context(|| format!("component `{id}`: field `allowed_outbound_hosts`"))?;
+            let outbound = AllowedHosts::parse(&hosts)
+                .with_context(|| format!("component `{id}`: field `allowed_outbound_hosts`"))?;
+            let mut env: Vec<(String, String)> = spec.environment.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            env.extend(opts.env.iter().cloned());
+            let files_dir = crate::app_files::stage(id, spec, &base, &state_dir)?;
+
+            components.insert(
+                id.clone(),
+                Arc::new(ComponentRuntime {
+                    id: id.as_str().into(),
+                    pre,
+                    outbound,
+                    variables,
+                    env,
+                    files_dir,
+                    metrics: ComponentMetrics::default(),
+                }),
+            );
+        }
+
+        let routes = manifest.triggers.http.iter().filter_map(|t| match &t.route {
+            HttpRoute::Path(route) if selected.contains(&t.component) => Some((route.clone(), t.component.clone())),
+            _ => None,
+        });
+        let router = Router::build(routes).context("building the HTTP router")?;
+
+        let limits = &host_config.limits;
+        report.elapsed = start.elapsed();
+        Ok(Arc::new(App {
+            name: manifest.application.name.clone(),
+            version: manifest.application.version.clone(),
+            engine,
+            components,
+            router,
+            limits: Limits {
+                request_timeout: Duration::from_millis(limits.request_timeout_ms),
+                max_instance_memory: usize::try_from(max_instance_memory).unwrap_or(usize::MAX),
+                max_request_body_bytes: limits.max_request_body_bytes,
+                drain_timeout: Duration::from_millis(limits.drain_timeout_ms),
+            },
+            metrics: Metrics::default(),
+            startup: report,
+            request_counter: AtomicU64::new(0),
+            boot_id: boot_id(),
+        }))
+    }
+
+    /// A fresh id for log lines about one request.
+    pub fn next_request_id(&self) -> Arc<str> {
+        let n = self.request_counter.fetch_add(1, Ordering::Relaxed);
+        format!("{:08x}{:08x}", self.boot_id, n).into()
+    }
+}
+
+fn boot_id() -> u32 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos() ^ (d.as_secs() as u32))
+        .unwrap_or_default();
+    nanos ^ std::process::id().rotate_left(16)
+}
+
+/// The components to run: all, or those named by `--component-id` (each must exist).
+fn select_components(manifest: &Manifest, ids: &[String]) -> anyhow::Result<BTreeSet<String>> {
+    if ids.is_empty() {
+        return Ok(manifest.components.keys().cloned().collect());
+    }
+    for id in ids {
+        if !manifest.components.contains_key(id) {
+            bail!("--component-id `{id}`: no such component in the manifest");
+        }
+    }
+    Ok(ids.iter().cloned().collect())
+}
+
+/// Spin's selective-deployment rule: a running component may not chain to one that is
+/// not running here, and may not use wildcard chaining at all.
+fn check_chaining_targets(manifest: &Manifest, selected: &BTreeSet<String>) -> anyhow::Result<()> {
+    if selected.len() == manifest.components.len() {
+        return Ok(());
+    }
+    for id in selected {
+        for entry in &manifest.components[id].allowed_outbound_hosts {
+            // Spin reads each entry as a URL; templated and wildcard-scheme entries are skipped.
+            let Some(host) = entry.strip_prefix("http://").map(|rest| rest.split(['/', ':']).next().unwrap_or(rest))
+            else {
+                continue;
+            };
+            let Some(target) = redshop_spin::outbound::service_chaining_target(host) else { continue };
+            if target == "*" {
+                bail!(
+                    "selected component `{id}` cannot use wildcard service chaining: allowed_outbound_hosts = [\"{entry}\"]"
+                );
+            }
+            if !selected.contains(target) {
+                bail!(
+                    "selected component `{id}` cannot use service chaining to unselected component `{target}`: allowed_outbound_hosts = [\"{entry}\"]"
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Spin's provider order: each `[[variables_provider]]` in file order, then the default
+/// env provider (`SPIN_VARIABLE_*`, and `.env` in the working directory, as Spin reads it).
+fn variables_providers(runtime_config: &RuntimeConfig, base: &Path) -> anyhow::Result<Vec<EnvProvider>> {
+    let mut providers = Vec::new();
+    for provider in &runtime_config.variables_providers {
+        match provider {
+            VariablesProvider::Env(env) => {
+                let dotenv = env.dotenv_path.as_ref().map(|p| base.join(p));
+                providers.push(EnvProvider::new(env.prefix.as_deref(), dotenv.as_deref())?);
+            }
+            other => bail!("runtime config: variables_provider {other:?} is not supported by redshop (use type = \"env\")"),
+        }
+    }
+    providers.push(EnvProvider::new(None, Some(Path::new(".env")))?);
+    Ok(providers)
+}

@@ -1,0 +1,97 @@
+//! `redshop up`: load the app, serve it, stop cleanly on SIGINT or SIGTERM.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use clap::Parser as _;
+use redshop::app::App;
+use redshop::cli::{Cli, Command, LogFormat, UpArgs};
+use redshop::trigger::http::{Dispatcher, serve};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Up(args) => {
+            init_logging(args.log_format);
+            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    eprintln!("redshop: cannot start the async runtime: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match runtime.block_on(up(args)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    tracing::error!("{e:#}");
+                    eprintln!("Error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,wasmtime=warn,cranelift=warn"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
+    match format {
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+        LogFormat::Text => builder.compact().init(),
+    }
+}
+
+async fn up(args: UpArgs) -> anyhow::Result<()> {
+    let opts = args.load_options();
+    let app = tokio::task::block_in_place(|| App::load(&opts))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.listen))?;
+    let local = listener.local_addr()?;
+    let ready = Arc::new(AtomicBool::new(true));
+    if let Some(admin) = args.admin_listen {
+        let admin_listener = redshop::admin::bind(admin)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {admin} (admin): {e}"))?;
+        tracing::info!(addr = %admin_listener.local_addr()?, "admin endpoints: /metrics /healthz /readyz");
+        tokio::spawn(redshop::admin::serve(admin_listener, app.clone(), ready.clone()));
+    }
+    tracing::info!(
+        app = %app.name,
+        components = app.components.len(),
+        compiled = app.startup.compiled,
+        cached = app.startup.cached,
+        startup_ms = app.startup.elapsed.as_millis() as u64,
+        "ready"
+    );
+    println!("Serving http://{local}");
+    for (route, component) in app.router.routes() {
+        println!("  {component}: http://{local}{route}");
+    }
+
+    let drain = app.limits.drain_timeout;
+    let dispatcher = Dispatcher::new(app.clone(), local);
+    let shutdown = async move {
+        shutdown_signal().await;
+        ready.store(false, Ordering::Relaxed);
+        tracing::info!("shutdown requested");
+    };
+    let drained = serve(listener, dispatcher, shutdown, drain).await;
+    tracing::info!(drained, "stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+        tracing::error!("cannot install signal handlers; stop with SIGKILL");
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = term.recv() => {},
+        _ = int.recv() => {},
+    }
+}

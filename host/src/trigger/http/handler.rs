@@ -1,0 +1,192 @@
+//! One incoming request: built-in paths, routing, Spin's headers, the invocation, and how
+//! each way of failing becomes a status code. Also the entry point for service chaining,
+//! which dispatches to a component by id with Spin's synthetic `/...` route.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use http::{HeaderName, HeaderValue, StatusCode};
+use http_body_util::{BodyExt as _, Limited};
+use hyper::body::Incoming;
+use redshop_spin::routes::RouteMatch;
+use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
+
+use super::builtin;
+use crate::app::{App, ComponentRuntime};
+use crate::runtime::{InvokeError, RequestCtx};
+
+/// Whether a request came from outside or from another component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteKind {
+    /// Routed by path from the app's listener; private components are unreachable.
+    Public,
+    /// Addressed by component id through `http://<id>.spin.internal`.
+    Chained,
+}
+
+/// Turns requests into invocations. Cheap to clone; shared by every connection.
+#[derive(Clone)]
+pub struct Dispatcher {
+    app: Arc<App>,
+    /// The authority used when a request names none we accept (see `handle`).
+    listen_authority: Arc<str>,
+}
+
+impl Dispatcher {
+    /// A dispatcher for `app` behind a listener on `listen`.
+    pub fn new(app: Arc<App>, listen: SocketAddr) -> Self {
+        Self { app, listen_authority: listen.to_string().into() }
+    }
+
+    /// The app being served.
+    pub fn app(&self) -> &Arc<App> {
+        &self.app
+    }
+
+    /// Handle a request from the app's listener.
+    pub async fn handle(&self, req: http::Request<Incoming>, client: SocketAddr) -> http::Response<HyperOutgoingBody> {
+        let start = Instant::now();
+        let request_id = self.app.next_request_id();
+        let method = req.method().clone();
+        let path = req.uri().path().to_owned();
+
+        if let Some(response) = builtin::respond(&self.app, &path) {
+            return response;
+        }
+        let Some(route) = self.app.router.route(&path) else {
+            self.app.metrics.not_found();
+            log_request(&request_id, &method, &path, None, None, StatusCode::NOT_FOUND, start);
+            return builtin::empty(StatusCode::NOT_FOUND);
+        };
+        let Some(component) = self.app.components.get(route.component_id()).cloned() else {
+            // The router only holds running components; reaching this is our bug.
+            tracing::error!(component = route.component_id(), "route points at a component that is not loaded");
+            return builtin::empty(StatusCode::INTERNAL_SERVER_ERROR);
+        };
+
+        let (mut parts, body) = req.into_parts();
+        // A client may not pose as another component: `Host: *.spin.internal` from outside
+        // is dropped, and the listener's own address stands in for it.
+        if parts
+            .headers
+            .get(http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .is_some_and(redshop_spin::headers::is_spin_internal_host)
+        {
+            parts.headers.remove(http::header::HOST);
+        }
+        if !parts.headers.contains_key(http::header::HOST) {
+            parts.headers.insert(
+                http::header::HOST,
+                HeaderValue::from_str(&self.listen_authority).unwrap_or(HeaderValue::from_static("localhost")),
+            );
+        }
+        let limit = self.app.limits.max_request_body_bytes;
+        if content_length(&parts.headers).is_some_and(|n| n > limit) {
+            log_request(&request_id, &method, &path, Some(&component.id), Some(route.raw_route()), StatusCode::PAYLOAD_TOO_LARGE, start);
+            return builtin::empty(StatusCode::PAYLOAD_TOO_LARGE);
+        }
+        let body = Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX))
+            .map_err(|e| {
+                if e.is::<http_body_util::LengthLimitError>() {
+                    wasmtime_wasi_http::Error::HttpRequestBodySize(None)
+                } else {
+                    wasmtime_wasi_http::Error::HttpProtocolError
+                }
+            })
+            .boxed_unsync();
+        let req = http::Request::from_parts(parts, body);
+
+        let ctx = RequestCtx {
+            request_id: request_id.clone(),
+            chain_depth: 0,
+            deadline: start + self.app.limits.request_timeout,
+        };
+        let response = dispatch(&self.app, &component, &route, req, client, ctx).await;
+        log_request(&request_id, &method, &path, Some(&component.id), Some(route.raw_route()), response.status(), start);
+        response
+    }
+}
+
+/// Run `req` on `component` as matched by `route`, adding Spin's request headers, and map
+/// every failure to the status a client gets. Used for outside and chained requests alike.
+pub(crate) async fn dispatch(
+    app: &Arc<App>,
+    component: &Arc<ComponentRuntime>,
+    route: &RouteMatch,
+    mut req: http::Request<wasmtime_wasi_http::WasiBody>,
+    client: SocketAddr,
+    ctx: RequestCtx,
+) -> http::Response<HyperOutgoingBody> {
+    let start = Instant::now();
+    let full_url = full_url(&req);
+    let headers = req.headers_mut();
+    for (name, value) in redshop_spin::headers::spin_headers(route, &full_url, client) {
+        if let (Ok(name), Ok(value)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            headers.insert(name, value);
+        }
+    }
+    let guard = component.metrics.start();
+    let request_id = ctx.request_id.clone();
+    let result = app.invoke(component, req, ctx).await;
+    let response = match result {
+        Ok(response) => response,
+        Err(e) => {
+            let status = match &e {
+                InvokeError::Deadline => StatusCode::GATEWAY_TIMEOUT,
+                InvokeError::Instantiate(_) => StatusCode::SERVICE_UNAVAILABLE,
+                InvokeError::Guest(_) | InvokeError::GuestErrorCode(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            // The cause goes to the log; the client gets Spin's empty error response.
+            tracing::error!(request_id = %request_id, component = %component.id, error = %e, "request failed");
+            component.metrics.failure(&e);
+            builtin::empty(status)
+        }
+    };
+    guard.finish(response.status(), start.elapsed());
+    response
+}
+
+/// `spin-full-url`: scheme, the request's `Host`, path and query.
+fn full_url<B>(req: &http::Request<B>) -> String {
+    let host = req
+        .headers()
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()))
+        .unwrap_or("localhost");
+    let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
+    format!("http://{host}{path}")
+}
+
+fn content_length(headers: &http::HeaderMap) -> Option<u64> {
+    headers.get(http::header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+}
+
+fn log_request(
+    request_id: &str,
+    method: &http::Method,
+    path: &str,
+    component: Option<&str>,
+    route: Option<&str>,
+    status: StatusCode,
+    start: Instant,
+) {
+    tracing::info!(
+        target: "redshop::request",
+        request_id = %request_id,
+        method = %method,
+        path = %path,
+        component = %component.unwrap_or("-"),
+        route = %route.unwrap_or("-"),
+        status = status.as_u16(),
+        latency_us = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "request"
+    );
+}
+
+/// Log one chained call the same way as an outside request.
+pub(crate) fn log_chained(request_id: &str, method: &http::Method, path: &str, component: &str, status: StatusCode, start: Instant) {
+    log_request(request_id, method, path, Some(component), Some("/..."), status, start);
+}

@@ -1,0 +1,10 @@
+//! Spin's HTTP trigger: one listener, Spin's routing, Spin's request headers, and a
+//! graceful shutdown that stops accepting and drains what is in flight.
+
+mod builtin;
+mod handler;
+mod server;
+
+pub use handler::{Dispatcher, RouteKind};
+pub(crate) use handler::{dispatch, log_chained};
+pub use server::serve;

@@ -1,0 +1,3 @@
+//! Triggers: what turns an outside event into a component invocation.
+
+pub mod http;

@@ -1,0 +1,138 @@
+//! Test fixture for the host: a guest that reports what it sees, and misbehaves on
+//! request, chosen by the `op` query parameter so that one build serves every route shape
+//! and permission set the tests declare in their manifests.
+
+#![expect(unsafe_code, reason = "the #[http_component] macro generates the canonical-ABI export glue")]
+
+use spin_sdk::http::{IntoResponse, Method, Request, Response};
+use spin_sdk::http_component;
+
+#[http_component]
+async fn handle(req: Request) -> Response {
+    let query = parse_query(req.query());
+    let param = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    match param("op").as_deref() {
+        None | Some("echo") => echo(&req),
+        Some("trap") => panic!("probe asked to trap"),
+        Some("loop") => spin_forever(),
+        Some("bomb") => allocate_forever(),
+        Some("var") => {
+            let name = param("name").unwrap_or_default();
+            match spin_sdk::variables::get(&name) {
+                Ok(value) => json(200, serde_json::json!({ "value": value })),
+                Err(e) => json(200, serde_json::json!({ "error": format!("{e:?}") })),
+            }
+        }
+        Some("env") => {
+            let name = param("name").unwrap_or_default();
+            json(200, serde_json::json!({ "value": std::env::var(&name).ok() }))
+        }
+        Some("file") => {
+            let path = param("path").unwrap_or_default();
+            match std::fs::read_to_string(&path) {
+                Ok(text) => json(200, serde_json::json!({ "content": text })),
+                Err(e) => json(200, serde_json::json!({ "error": e.to_string() })),
+            }
+        }
+        Some("print") => {
+            let text = param("text").unwrap_or_default();
+            println!("stdout says {text}");
+            eprintln!("stderr says {text}");
+            json(200, serde_json::json!({ "printed": text }))
+        }
+        Some("sleep") => {
+            let ms: u64 = param("ms").and_then(|v| v.parse().ok()).unwrap_or(100);
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            json(200, serde_json::json!({ "slept_ms": ms }))
+        }
+        Some("fetch") => fetch(&param("url").unwrap_or_default()).await,
+        Some(other) => json(400, serde_json::json!({ "error": format!("unknown op {other}") })),
+    }
+}
+
+fn echo(req: &Request) -> Response {
+    let headers: Vec<(String, String)> = req
+        .headers()
+        .map(|(k, v)| (k.to_owned(), v.as_str().unwrap_or("<binary>").to_owned()))
+        .collect();
+    json(
+        200,
+        serde_json::json!({
+            "method": req.method().to_string(),
+            "uri": req.uri(),
+            "path_and_query": req.path_and_query(),
+            "headers": headers,
+            "body_len": req.body().len(),
+        }),
+    )
+}
+
+async fn fetch(url: &str) -> Response {
+    let outbound = Request::builder().method(Method::Get).uri(url).build();
+    match spin_sdk::http::send::<_, Response>(outbound).await {
+        Ok(resp) => {
+            let body = String::from_utf8_lossy(resp.body()).into_owned();
+            json(200, serde_json::json!({ "status": resp.status(), "body": body }))
+        }
+        Err(e) => json(200, serde_json::json!({ "error": format!("{e:?}") })),
+    }
+}
+
+fn spin_forever() -> ! {
+    let mut n: u64 = 0;
+    loop {
+        n = std::hint::black_box(n.wrapping_add(1));
+    }
+}
+
+fn allocate_forever() -> Response {
+    let mut hoard: Vec<Vec<u8>> = Vec::new();
+    loop {
+        hoard.push(vec![1u8; 1 << 20]);
+        std::hint::black_box(&hoard);
+    }
+}
+
+fn json(status: u16, value: serde_json::Value) -> Response {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(value.to_string())
+        .build()
+        .into_response()
+}
+
+fn parse_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,0 +1,93 @@
+//! Start-up: what is refused before the first request, selective deployment, and the
+//! compilation cache.
+
+mod common;
+
+use common::{AppSpec, TestApp};
+
+const TWO: &str = r#"
+spin_manifest_version = 2
+[application]
+name = "select"
+[[trigger.http]]
+route = "/front/..."
+component = "front"
+[[trigger.http]]
+route = "/back/..."
+component = "back"
+[[trigger.http]]
+route = "/alone/..."
+component = "alone"
+[component.front]
+source = "{{probe}}"
+allowed_outbound_hosts = ["http://back.spin.internal"]
+[component.back]
+source = "{{probe}}"
+[component.alone]
+source = "{{probe}}"
+"#;
+
+#[test]
+fn component_id_runs_only_the_selected_components() {
+    let mut spec = AppSpec::new(TWO);
+    spec.args = vec!["--component-id".into(), "alone".into()];
+    let app = TestApp::start(spec);
+    assert_eq!(app.get_json("/alone/x").0, 200);
+    assert_eq!(app.get("/back/x").0, 404);
+    assert_eq!(app.get("/front/x").0, 404);
+}
+
+#[test]
+fn selecting_a_caller_without_its_callee_is_a_start_up_error() {
+    let mut spec = AppSpec::new(TWO);
+    spec.args = vec!["--component-id".into(), "front".into()];
+    let output = TestApp::try_start(spec).err().expect("must not start");
+    assert!(output.contains("`front` cannot use service chaining to unselected component `back`"), "{output}");
+
+    let mut spec = AppSpec::new(TWO);
+    spec.args = vec!["--component-id".into(), "front".into(), "--component-id".into(), "back".into()];
+    let app = TestApp::start(spec);
+    let (_, out) = app.get_json("/front/x?op=fetch&url=http%3A%2F%2Fback.spin.internal%2F");
+    assert_eq!(out["status"], 200, "{out}");
+}
+
+#[test]
+fn unknown_component_id_is_refused() {
+    let mut spec = AppSpec::new(TWO);
+    spec.args = vec!["--component-id".into(), "ghost".into()];
+    let output = TestApp::try_start(spec).err().expect("must not start");
+    assert!(output.contains("ghost"), "{output}");
+}
+
+#[test]
+fn unsupported_manifest_field_is_refused_naming_field_and_component() {
+    let manifest = TWO.replace("[component.alone]\n", "[component.alone]\nsqlite_databases = [\"default\"]\n");
+    let output = TestApp::try_start(AppSpec::new(&manifest)).err().expect("must not start");
+    assert!(output.contains("sqlite_databases") && output.contains("alone"), "{output}");
+}
+
+#[test]
+fn runtime_config_key_spin_would_reject_is_refused() {
+    let mut spec = AppSpec::new(TWO);
+    spec.runtime_config = Some("request_timeout_ms = 5\n");
+    let output = TestApp::try_start(spec).err().expect("must not start");
+    assert!(output.contains("request_timeout_ms"), "{output}");
+}
+
+#[test]
+fn second_start_uses_the_compilation_cache() {
+    let cache = tempfile::tempdir().expect("tempdir");
+    let run = || {
+        let mut spec = AppSpec::new(TWO);
+        spec.args = vec!["--cache-dir".into(), cache.path().display().to_string()];
+        let app = TestApp::start(spec);
+        let (code, logs) = app.terminate();
+        assert_eq!(code, Some(0));
+        logs
+    };
+    let first = run();
+    // Three components share one file: compiled once, then loaded from the cache.
+    assert!(first.contains("components=3 compiled=1 cached=0"), "{first}");
+    let second = run();
+    assert!(second.contains("components=3 compiled=0 cached=1"), "{second}");
+}
