@@ -45,3 +45,10 @@ fmt:
 
 clean-cache:
 	rm -rf .redshop
+
+# Runtime benchmark: redshop against `wasmtime serve` and a native server (bench/README.md).
+.PHONY: bench bench-quick
+bench: build
+	python3 bench/run.py
+bench-quick:
+	python3 bench/run.py --quick
