@@ -34,7 +34,7 @@ up: build
 	  --listen $(LISTEN) --admin-listen $(ADMIN)
 
 test: setup
-	$(CARGO) test --workspace --no-fail-fast
+	$(CARGO) test --no-fail-fast
 
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings

@@ -38,7 +38,10 @@ fn respond(app: &App, ready: &AtomicBool, path: &str) -> http::Response<Full<Byt
         "/metrics" => (
             http::StatusCode::OK,
             "text/plain; version=0.0.4",
-            app.metrics.render(app.components.iter().map(|(id, c)| (id.as_str(), &c.metrics))),
+            app.metrics.render(
+                app.components.iter().map(|(id, c)| (id.as_str(), &c.metrics)),
+                app.services.pg.connections_opened(),
+            ),
         ),
         "/healthz" => (http::StatusCode::OK, "text/plain", "ok\n".to_owned()),
         "/readyz" if ready.load(Ordering::Relaxed) => (http::StatusCode::OK, "text/plain", "ready\n".to_owned()),

@@ -7,7 +7,7 @@
 //! malformed allow-lists, chaining to a component this process does not run. Nothing on
 //! the request path re-reads or re-resolves configuration.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,7 +24,13 @@ use wasmtime::Engine;
 use wasmtime::component::Linker;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
+use crate::bindings::redis_trigger::RedisTriggerPre;
 use crate::engine::{CompileCache, build_engine, start_epoch_ticker};
+use crate::key_value::KvBackends;
+use crate::outbound_redis::RedisClients;
+use crate::postgres::PgPools;
+use crate::services::Services;
+use redshop_spin::host_config_services::RedisTriggerConfig;
 use crate::metrics::{ComponentMetrics, Metrics};
 use crate::runtime::InstanceState;
 use crate::variables::{EnvProvider, resolve_application};
@@ -64,14 +70,20 @@ pub struct Limits {
     pub max_request_body_bytes: u64,
     /// How long shutdown waits for in-flight requests.
     pub drain_timeout: Duration,
+    /// Requests from outside handled at once; more wait (until their deadline, then 503).
+    pub max_concurrent_requests: usize,
 }
 
 /// One component, ready to serve.
 pub struct ComponentRuntime {
     /// The component id from the manifest.
     pub id: Arc<str>,
-    /// Compiled and linked, waiting only for a store.
-    pub pre: ProxyPre<InstanceState>,
+    /// Compiled and linked, waiting only for a store; `None` if it serves no HTTP.
+    pub pre: Option<ProxyPre<InstanceState>>,
+    /// The same for the Redis trigger's export; `None` if it handles no messages.
+    pub redis_pre: Option<RedisTriggerPre<InstanceState>>,
+    /// The key-value labels it may open.
+    pub key_value_stores: HashSet<String>,
     /// Its `allowed_outbound_hosts`, templates rendered.
     pub outbound: AllowedHosts,
     /// Its `[component.x.variables]`, rendered.
@@ -100,6 +112,12 @@ pub struct App {
     pub limits: Limits,
     /// App-wide counters.
     pub metrics: Metrics,
+    /// Connections to Postgres, Redis and key-value backends.
+    pub services: Arc<Services>,
+    /// Redis subscriptions to start: `(address, channel, component ids)`.
+    pub redis_subscriptions: Vec<RedisSubscription>,
+    /// `[redis_trigger]` settings.
+    pub redis_trigger: RedisTriggerConfig,
     /// How long start-up took, and how many components came from the cache.
     pub startup: StartupReport,
     request_counter: AtomicU64,
@@ -150,6 +168,28 @@ impl App {
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
         crate::variables::add_to_linker(&mut linker)?;
+        crate::postgres::add_to_linker(&mut linker)?;
+        crate::outbound_redis::add_to_linker(&mut linker)?;
+        crate::key_value::add_to_linker(&mut linker)?;
+
+        let runtime_config_dir = opts
+            .runtime_config
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| base.clone());
+        let state_dir = runtime_config.resolved_state_dir(&base);
+        let kv = KvBackends::from_config(&runtime_config, &runtime_config_dir, state_dir.as_deref())?;
+        let http_components: HashSet<&str> = manifest
+            .triggers
+            .http
+            .iter()
+            .filter(|t| selected.contains(&t.component))
+            .map(|t| t.component.as_str())
+            .collect();
+        let redis_subscriptions = redis_subscriptions(&manifest, &selected, &app_values)?;
+        let redis_components: HashSet<&str> =
+            redis_subscriptions.iter().flat_map(|s| s.components.iter().map(String::as_str)).collect();
 
         let cache_dir = if opts.no_cache {
             None
@@ -157,7 +197,7 @@ impl App {
             Some(opts.cache_dir.clone().unwrap_or_else(|| base.join(&host_config.cache.dir)))
         };
         let cache = CompileCache::new(cache_dir);
-        let state_dir = base.join(".spin").join("redshop");
+        let files_root = state_dir.clone().unwrap_or_else(|| base.join(".spin")).join("redshop");
         let mut report = StartupReport::default();
         let mut components = HashMap::new();
         // Several ids may share one source file; each file is loaded once.
@@ -178,13 +218,29 @@ impl App {
                     component
                 }
             };
-            let pre = linker
+            let instance_pre = linker
                 .instantiate_pre(&component)
                 .map_err(anyhow::Error::from)
                 .with_context(|| format!("component `{id}`: imports something redshop does not provide"))?;
-            let pre = ProxyPre::new(pre)
-                .map_err(anyhow::Error::from)
-                .with_context(|| format!("component `{id}`: does not export wasi:http/incoming-handler"))?;
+            let pre = if http_components.contains(id.as_str()) {
+                Some(
+                    ProxyPre::new(instance_pre.clone())
+                        .map_err(anyhow::Error::from)
+                        .with_context(|| format!("component `{id}`: does not export wasi:http/incoming-handler"))?,
+                )
+            } else {
+                None
+            };
+            let redis_pre = if redis_components.contains(id.as_str()) {
+                Some(
+                    RedisTriggerPre::new(instance_pre)
+                        .map_err(anyhow::Error::from)
+                        .with_context(|| format!("component `{id}`: does not export fermyon:spin/inbound-redis"))?,
+                )
+            } else {
+                None
+            };
+            kv.check_labels(id, &spec.key_value_stores)?;
 
             let lookup = |name: &str| app_values.get(name).cloned();
             let mut variables = HashMap::new();
@@ -204,13 +260,15 @@ impl App {
                 .with_context(|| format!("component `{id}`: field `allowed_outbound_hosts`"))?;
             let mut env: Vec<(String, String)> = spec.environment.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             env.extend(opts.env.iter().cloned());
-            let files_dir = crate::app_files::stage(id, spec, &base, &state_dir)?;
+            let files_dir = crate::app_files::stage(id, spec, &base, &files_root)?;
 
             components.insert(
                 id.clone(),
                 Arc::new(ComponentRuntime {
                     id: id.as_str().into(),
                     pre,
+                    redis_pre,
+                    key_value_stores: spec.key_value_stores.iter().cloned().collect(),
                     outbound,
                     variables,
                     env,
@@ -239,8 +297,16 @@ impl App {
                 max_instance_memory: usize::try_from(max_instance_memory).unwrap_or(usize::MAX),
                 max_request_body_bytes: limits.max_request_body_bytes,
                 drain_timeout: Duration::from_millis(limits.drain_timeout_ms),
+                max_concurrent_requests: usize::try_from(limits.max_concurrent_requests).unwrap_or(1).max(1),
             },
             metrics: Metrics::default(),
+            services: Arc::new(Services {
+                pg: PgPools::new(host_config.postgres.clone()),
+                redis: RedisClients::new(host_config.redis.clone()),
+                kv,
+            }),
+            redis_subscriptions,
+            redis_trigger: host_config.redis_trigger.clone(),
             startup: report,
             request_counter: AtomicU64::new(0),
             boot_id: boot_id(),
@@ -260,6 +326,36 @@ fn boot_id() -> u32 {
         .map(|d| d.subsec_nanos() ^ (d.as_secs() as u32))
         .unwrap_or_default();
     nanos ^ std::process::id().rotate_left(16)
+}
+
+/// One Redis subscription: a channel on a server, and the components its messages go to.
+#[derive(Debug, Clone)]
+pub struct RedisSubscription {
+    /// The server, templates rendered (may hold a password: never log it as is).
+    pub address: String,
+    /// The channel.
+    pub channel: String,
+    /// Components invoked for each message.
+    pub components: Vec<String>,
+}
+
+/// `[[trigger.redis]]` entries of running components, grouped by address and channel.
+fn redis_subscriptions(
+    manifest: &Manifest,
+    selected: &BTreeSet<String>,
+    values: &HashMap<String, String>,
+) -> anyhow::Result<Vec<RedisSubscription>> {
+    let mut grouped: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for trigger in manifest.triggers.redis.iter().filter(|t| selected.contains(&t.component)) {
+        let address = Template::parse(manifest.redis_address(trigger))
+            .and_then(|t| t.render(|name| values.get(name).cloned()))
+            .with_context(|| format!("redis trigger for component `{}`: address", trigger.component))?;
+        grouped.entry((address, trigger.channel.clone())).or_default().push(trigger.component.clone());
+    }
+    Ok(grouped
+        .into_iter()
+        .map(|((address, channel), components)| RedisSubscription { address, channel, components })
+        .collect())
 }
 
 /// The components to run: all, or those named by `--component-id` (each must exist).

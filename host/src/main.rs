@@ -45,6 +45,9 @@ fn init_logging(format: LogFormat) {
 }
 
 async fn up(args: UpArgs) -> anyhow::Result<()> {
+    // Take over SIGINT/SIGTERM before anything else, so that a signal arriving during
+    // start-up still means "drain and exit 0" rather than the default abrupt death.
+    let signals = shutdown_signal()?;
     let opts = args.load_options();
     let app = tokio::task::block_in_place(|| App::load(&opts))?;
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -72,26 +75,31 @@ async fn up(args: UpArgs) -> anyhow::Result<()> {
         println!("  {component}: http://{local}{route}");
     }
 
+    let subscriptions = redshop::trigger::redis::start(&app);
     let drain = app.limits.drain_timeout;
     let dispatcher = Dispatcher::new(app.clone(), local);
     let shutdown = async move {
-        shutdown_signal().await;
+        signals.await;
         ready.store(false, Ordering::Relaxed);
         tracing::info!("shutdown requested");
     };
     let drained = serve(listener, dispatcher, shutdown, drain).await;
+    for subscription in subscriptions {
+        subscription.abort();
+    }
     tracing::info!(drained, "stopped");
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Resolves on the first SIGINT or SIGTERM; the handlers are installed when this is called.
+fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()>> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
-        tracing::error!("cannot install signal handlers; stop with SIGKILL");
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => {},
-        _ = int.recv() => {},
-    }
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
+        }
+    })
 }

@@ -76,6 +76,36 @@ impl Drop for InFlight<'_> {
 #[derive(Default)]
 pub struct Metrics {
     not_found: AtomicU64,
+    /// The Redis trigger's counters.
+    pub trigger: TriggerMetrics,
+}
+
+/// What the Redis trigger did.
+#[derive(Default)]
+pub struct TriggerMetrics {
+    subscriptions: AtomicU64,
+    handled: AtomicU64,
+    retried: AtomicU64,
+    dead: AtomicU64,
+}
+
+impl TriggerMetrics {
+    /// A subscription was (re-)established.
+    pub fn subscribed(&self) {
+        self.subscriptions.fetch_add(1, Relaxed);
+    }
+    /// A message was handled.
+    pub fn handled(&self) {
+        self.handled.fetch_add(1, Relaxed);
+    }
+    /// A delivery failed and will be retried.
+    pub fn retried(&self) {
+        self.retried.fetch_add(1, Relaxed);
+    }
+    /// A message was given up on.
+    pub fn dead(&self) {
+        self.dead.fetch_add(1, Relaxed);
+    }
 }
 
 impl Metrics {
@@ -85,8 +115,24 @@ impl Metrics {
     }
 
     /// Render everything in Prometheus' text exposition format.
-    pub fn render<'a>(&self, components: impl Iterator<Item = (&'a str, &'a ComponentMetrics)>) -> String {
+    pub fn render<'a>(
+        &self,
+        components: impl Iterator<Item = (&'a str, &'a ComponentMetrics)>,
+        pg_connections_opened: u64,
+    ) -> String {
         let mut out = String::new();
+        let t = &self.trigger;
+        for (name, help, value) in [
+            ("redshop_redis_subscriptions_total", "Redis trigger subscriptions established (reconnects included).", &t.subscriptions),
+            ("redshop_redis_messages_handled_total", "Redis trigger messages handled successfully.", &t.handled),
+            ("redshop_redis_messages_retried_total", "Redis trigger deliveries that failed and were retried.", &t.retried),
+            ("redshop_redis_messages_dead_total", "Redis trigger messages given up on after every attempt.", &t.dead),
+        ] {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}", value.load(Relaxed));
+        }
+        let _ = writeln!(out, "# HELP redshop_postgres_connections_opened_total Physical Postgres connections opened by the pools.");
+        let _ = writeln!(out, "# TYPE redshop_postgres_connections_opened_total counter");
+        let _ = writeln!(out, "redshop_postgres_connections_opened_total {pg_connections_opened}");
         let _ = writeln!(out, "# HELP redshop_http_requests_total Responses by component and status class.");
         let _ = writeln!(out, "# TYPE redshop_http_requests_total counter");
         let _ = writeln!(out, "redshop_http_requests_total{{component=\"\",status=\"404\"}} {}", self.not_found.load(Relaxed));

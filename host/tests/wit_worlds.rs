@@ -51,6 +51,14 @@ fn probe_fixture_imports_only_what_its_world_allows() {
 }
 
 #[test]
+fn capability_fixtures_import_only_what_their_worlds_allow() {
+    for (guest, world) in [("guest-pg", "pg"), ("guest-kv-redis", "kv-redis"), ("guest-subscriber", "subscriber")] {
+        let extra = violations(&common::guest(guest), &fixture_wit(), world);
+        assert!(extra.is_empty(), "{guest} imports outside its world: {extra:?}");
+    }
+}
+
+#[test]
 fn a_narrower_world_is_violated() {
     // The check can fail: the probe reads variables, which `no-variables` leaves out.
     let wasm = common::guest("guest-probe");

@@ -6,9 +6,7 @@
 //! optional and every default is a named constant explaining where its value
 //! comes from.
 //!
-//! Reserved for later: `[postgres]`, `[redis]` and `[redis_trigger]` sections
-//! (connection pools and subscriber settings) will be added as new optional
-//! fields of [`HostConfig`]; until then they are rejected as unknown keys.
+//! `[postgres]`, `[redis]` and `[redis_trigger]` are in [`crate::host_config_services`].
 
 use std::path::{Path, PathBuf};
 
@@ -82,6 +80,15 @@ pub struct HostConfig {
     /// `[cache]`: compiled-component cache.
     #[serde(default)]
     pub cache: Cache,
+    /// `[postgres]`: connection pools.
+    #[serde(default)]
+    pub postgres: crate::host_config_services::PostgresConfig,
+    /// `[redis]`: connections.
+    #[serde(default)]
+    pub redis: crate::host_config_services::RedisConfig,
+    /// `[redis_trigger]`: retries and reconnection.
+    #[serde(default)]
+    pub redis_trigger: crate::host_config_services::RedisTriggerConfig,
 }
 
 /// `[limits]`.

@@ -15,6 +15,7 @@
 
 pub mod headers;
 pub mod host_config;
+pub mod host_config_services;
 mod ids;
 pub mod manifest;
 pub mod outbound;

@@ -48,7 +48,7 @@ impl OutboundHooks {
             tracing::warn!(component = %self.component.id, target, "service chaining denied: not in allowed_outbound_hosts");
             return Err(Error::HttpRequestDenied);
         }
-        let Some(callee) = self.app.components.get(target).cloned() else {
+        let Some(callee) = self.app.components.get(target).filter(|c| c.pre.is_some()).cloned() else {
             tracing::warn!(component = %self.component.id, target, "service chaining to a component that is not running here");
             return Err(Error::DestinationNotFound);
         };

@@ -50,20 +50,19 @@ pub enum InvokeError {
 struct DeadlineTrap;
 
 impl App {
-    /// Run `req` through a fresh instance of `component`.
-    pub async fn invoke(
+    /// A store for one invocation of `component`: its state, its memory cap, and the
+    /// deadline, checked at every epoch tick. Each tick also yields to the scheduler, so a
+    /// busy guest cannot starve other requests on the same worker thread.
+    pub(crate) fn new_store(
         self: &Arc<Self>,
         component: &Arc<ComponentRuntime>,
-        req: http::Request<wasmtime_wasi_http::WasiBody>,
-        ctx: RequestCtx,
-    ) -> Result<http::Response<HyperOutgoingBody>, InvokeError> {
-        let state = InstanceState::new(self, component, &ctx)
+        ctx: &RequestCtx,
+    ) -> Result<Store<InstanceState>, InvokeError> {
+        let state = InstanceState::new(self, component, ctx)
             .map_err(|e| InvokeError::Instantiate(wasmtime::Error::from_anyhow(e)))?;
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limits);
         let deadline = ctx.deadline;
-        // Yield to the scheduler at every tick so a busy guest cannot starve other
-        // requests on the same worker thread, and trap once the deadline has passed.
         store.epoch_deadline_callback(move |_| {
             if Instant::now() >= deadline {
                 Err(DeadlineTrap.into())
@@ -72,12 +71,26 @@ impl App {
             }
         });
         store.set_epoch_deadline(1);
+        Ok(store)
+    }
+
+    /// Run `req` through a fresh instance of `component`.
+    pub async fn invoke(
+        self: &Arc<Self>,
+        component: &Arc<ComponentRuntime>,
+        req: http::Request<wasmtime_wasi_http::WasiBody>,
+        ctx: RequestCtx,
+    ) -> Result<http::Response<HyperOutgoingBody>, InvokeError> {
+        let deadline = ctx.deadline;
+        let mut store = self.new_store(component, &ctx)?;
 
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let mut http = store.data_mut().http();
         let incoming = http.new_incoming_request(Scheme::Http, req).map_err(InvokeError::Instantiate)?;
         let outparam = http.new_response_outparam(sender).map_err(InvokeError::Instantiate)?;
-        let pre = component.pre.clone();
+        let Some(pre) = component.pre.clone() else {
+            return Err(InvokeError::Instantiate(wasmtime::format_err!("component `{}` has no HTTP handler", component.id)));
+        };
 
         let guest = tokio::spawn(tokio::time::timeout_at(deadline.into(), async move {
             let proxy = pre.instantiate_async(&mut store).await.map_err(InvokeError::Instantiate)?;
@@ -109,7 +122,7 @@ impl App {
     }
 }
 
-fn classify_trap(e: wasmtime::Error) -> InvokeError {
+pub(crate) fn classify_trap(e: wasmtime::Error) -> InvokeError {
     if e.downcast_ref::<DeadlineTrap>().is_some() {
         InvokeError::Deadline
     } else {

@@ -5,4 +5,5 @@ mod invoke;
 mod state;
 
 pub use invoke::{InvokeError, RequestCtx};
+pub(crate) use invoke::classify_trap;
 pub use state::InstanceState;

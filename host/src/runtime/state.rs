@@ -11,6 +11,7 @@ use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 use crate::app::{App, ComponentRuntime};
 use crate::guest_log::GuestLog;
 use crate::outbound_http::OutboundHooks;
+use crate::services::Services;
 
 use super::RequestCtx;
 
@@ -23,6 +24,7 @@ pub struct InstanceState {
     pub(crate) hooks: OutboundHooks,
     pub(crate) limits: StoreLimits,
     pub(crate) component: Arc<ComponentRuntime>,
+    pub(crate) services: Arc<Services>,
 }
 
 impl InstanceState {
@@ -50,6 +52,7 @@ impl InstanceState {
             hooks: OutboundHooks::new(app.clone(), component.clone(), ctx.clone()),
             limits,
             component: component.clone(),
+            services: app.services.clone(),
         })
     }
 }

@@ -1,3 +1,4 @@
 //! Triggers: what turns an outside event into a component invocation.
 
 pub mod http;
+pub mod redis;

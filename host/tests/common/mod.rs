@@ -11,6 +11,23 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The cargo profile fixture guests are built with (small and fast to compile).
+pub mod services;
+
+/// Send a JSON body with POST.
+pub fn post_json(url: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
+    let (status, text) = send_body(ureq::post(url).set("content-type", "application/json"), &body.to_string());
+    let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text:?}"));
+    (status, json)
+}
+
+fn send_body(req: ureq::Request, body: &str) -> (u16, String) {
+    match req.timeout(Duration::from_secs(60)).send_string(body) {
+        Ok(resp) => (resp.status(), resp.into_string().unwrap_or_default()),
+        Err(ureq::Error::Status(code, resp)) => (code, resp.into_string().unwrap_or_default()),
+        Err(e) => panic!("request failed: {e}"),
+    }
+}
+
 const GUEST_PROFILE: &str = "wasm";
 
 /// Path of a fixture guest's `.wasm`, building all fixtures on first use.
@@ -21,7 +38,7 @@ pub fn guest(name: &str) -> PathBuf {
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(&workspace)
             .args(["build", "--quiet", "--target", "wasm32-wasip2", "--profile", GUEST_PROFILE])
-            .args(["-p", "guest-probe"])
+            .args(["-p", "guest-probe", "-p", "guest-pg", "-p", "guest-kv-redis", "-p", "guest-subscriber"])
             .env("CARGO_TARGET_DIR", target_dir())
             .status()
             .expect("run cargo to build the fixture guests");
@@ -67,7 +84,11 @@ impl<'a> AppSpec<'a> {
 
 /// `{{probe}}` in a manifest becomes the probe guest's path.
 pub fn manifest(template: &str) -> String {
-    template.replace("{{probe}}", &guest("guest-probe").display().to_string())
+    let mut text = template.to_owned();
+    for name in ["probe", "pg", "kv-redis", "subscriber"] {
+        text = text.replace(&format!("{{{{{name}}}}}"), &guest(&format!("guest-{name}")).display().to_string());
+    }
+    text
 }
 
 impl TestApp {

@@ -16,14 +16,6 @@ use super::builtin;
 use crate::app::{App, ComponentRuntime};
 use crate::runtime::{InvokeError, RequestCtx};
 
-/// Whether a request came from outside or from another component.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RouteKind {
-    /// Routed by path from the app's listener; private components are unreachable.
-    Public,
-    /// Addressed by component id through `http://<id>.spin.internal`.
-    Chained,
-}
 
 /// Turns requests into invocations. Cheap to clone; shared by every connection.
 #[derive(Clone)]
@@ -31,12 +23,16 @@ pub struct Dispatcher {
     app: Arc<App>,
     /// The authority used when a request names none we accept (see `handle`).
     listen_authority: Arc<str>,
+    /// Admission control: `[limits] max_concurrent_requests` permits. Chained calls do not
+    /// take one (their caller holds one), so a chain cannot deadlock on the limit.
+    permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl Dispatcher {
     /// A dispatcher for `app` behind a listener on `listen`.
     pub fn new(app: Arc<App>, listen: SocketAddr) -> Self {
-        Self { app, listen_authority: listen.to_string().into() }
+        let permits = Arc::new(tokio::sync::Semaphore::new(app.limits.max_concurrent_requests));
+        Self { app, listen_authority: listen.to_string().into(), permits }
     }
 
     /// The app being served.
@@ -98,11 +94,12 @@ impl Dispatcher {
             .boxed_unsync();
         let req = http::Request::from_parts(parts, body);
 
-        let ctx = RequestCtx {
-            request_id: request_id.clone(),
-            chain_depth: 0,
-            deadline: start + self.app.limits.request_timeout,
+        let deadline = start + self.app.limits.request_timeout;
+        let Ok(Ok(_permit)) = tokio::time::timeout_at(deadline.into(), self.permits.acquire()).await else {
+            log_request(&request_id, &method, &path, Some(&component.id), Some(route.raw_route()), StatusCode::SERVICE_UNAVAILABLE, start);
+            return builtin::empty(StatusCode::SERVICE_UNAVAILABLE);
         };
+        let ctx = RequestCtx { request_id: request_id.clone(), chain_depth: 0, deadline };
         let response = dispatch(&self.app, &component, &route, req, client, ctx).await;
         log_request(&request_id, &method, &path, Some(&component.id), Some(route.raw_route()), response.status(), start);
         response

@@ -5,6 +5,6 @@ mod builtin;
 mod handler;
 mod server;
 
-pub use handler::{Dispatcher, RouteKind};
+pub use handler::Dispatcher;
 pub(crate) use handler::{dispatch, log_chained};
 pub use server::serve;

@@ -1,0 +1,208 @@
+//! PostgreSQL for guests (`spin:postgres/postgres@4.0.0`), over a connection pool per
+//! address.
+//!
+//! Spin's guests call `open` on nearly every request; a TCP and authentication handshake
+//! each time would cost more than the query. So `open` takes a pooled connection and the
+//! guest's `connection` resource keeps that one physical connection until it is dropped.
+//! That makes `BEGIN … COMMIT` through one resource a real transaction. A connection goes
+//! back to the pool only in a clean state: if the guest left a transaction open (or
+//! trapped inside one), it is rolled back first, and discarded if that fails.
+//!
+//! Statements are prepared once per connection and cached, and parameters are converted
+//! to the types the server expects for them (an `int32` for a `bigint` column is widened,
+//! not refused), so guests need not match Postgres' integer widths exactly.
+
+mod host;
+mod params;
+mod values;
+mod wire;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
+use redshop_spin::host_config_services::PostgresConfig;
+use tokio::sync::Mutex;
+use wasmtime::component::{HasSelf, Linker};
+
+use crate::runtime::InstanceState;
+
+/// Pools by address string, created on first use.
+pub struct PgPools {
+    config: PostgresConfig,
+    by_address: Mutex<HashMap<String, Pool>>,
+    opened: Arc<AtomicU64>,
+}
+
+/// Why `open` failed; each becomes `connection-failed` for the guest.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// Not a Postgres connection string.
+    #[error("invalid address: {0}")]
+    Address(String),
+    /// The pool could not hand out a connection in time.
+    #[error("cannot connect: {0}")]
+    Unavailable(String),
+}
+
+impl PgPools {
+    /// No pools yet.
+    pub fn new(config: PostgresConfig) -> Arc<Self> {
+        Arc::new(Self { config, by_address: Mutex::new(HashMap::new()), opened: Arc::new(AtomicU64::new(0)) })
+    }
+
+    /// Physical connections opened so far, across all pools (for metrics and tests).
+    pub fn connections_opened(&self) -> u64 {
+        self.opened.load(Ordering::Relaxed)
+    }
+
+    /// The pool for `address`, parsing it on first use.
+    async fn pool(&self, address: &str) -> Result<Pool, OpenError> {
+        let mut map = self.by_address.lock().await;
+        if let Some(pool) = map.get(address) {
+            return Ok(pool.clone());
+        }
+        let mut pg: tokio_postgres::Config = address.parse().map_err(|e: tokio_postgres::Error| OpenError::Address(e.to_string()))?;
+        let timeout = Duration::from_millis(self.config.connect_timeout_ms);
+        pg.connect_timeout(timeout);
+        // The server enforces the statement bound too, so a runaway query stops there
+        // rather than holding a connection after the guest gave up.
+        pg.options(format!("-c statement_timeout={}", self.config.statement_timeout_ms));
+        let manager = Manager::from_config(pg, tokio_postgres::NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let opened = self.opened.clone();
+        let pool = Pool::builder(manager)
+            .max_size(usize::try_from(self.config.max_connections).unwrap_or(1).max(1))
+            .wait_timeout(Some(timeout))
+            .create_timeout(Some(timeout))
+            .recycle_timeout(Some(timeout))
+            .runtime(Runtime::Tokio1)
+            .post_create(deadpool_postgres::Hook::sync_fn(move |_, _| {
+                opened.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }))
+            .build()
+            .map_err(|e| OpenError::Unavailable(e.to_string()))?;
+        map.insert(address.to_owned(), pool.clone());
+        Ok(pool)
+    }
+
+    /// A connection to `address` from its pool.
+    pub async fn open(&self, address: &str) -> Result<PgConnection, OpenError> {
+        let pool = self.pool(address).await?;
+        let client = pool.get().await.map_err(|e| OpenError::Unavailable(e.to_string()))?;
+        Ok(PgConnection { client: Some(client), in_transaction: false })
+    }
+
+    /// How long one statement may run.
+    pub fn statement_timeout(&self) -> Duration {
+        Duration::from_millis(self.config.statement_timeout_ms)
+    }
+}
+
+/// The value behind a guest's `connection` resource: one pooled connection, held until
+/// the guest drops the resource or the instance ends.
+pub struct PgConnection {
+    client: Option<Object>,
+    in_transaction: bool,
+}
+
+impl PgConnection {
+    fn client(&self) -> Option<&Object> {
+        self.client.as_ref()
+    }
+
+    /// Track `BEGIN`/`COMMIT` so that an abandoned transaction is rolled back before the
+    /// connection is reused. Statements are single (the extended protocol allows no more).
+    fn observe(&mut self, statement: &str) {
+        let mut words = statement.trim_start().split(|c: char| c.is_whitespace() || c == ';');
+        let first = words.next().unwrap_or_default().to_ascii_uppercase();
+        match first.as_str() {
+            "BEGIN" | "START" => self.in_transaction = true,
+            "COMMIT" | "END" | "ABORT" => self.in_transaction = false,
+            "ROLLBACK" => {
+                let next = words.find(|w| !w.is_empty()).unwrap_or_default().to_ascii_uppercase();
+                if next != "TO" {
+                    self.in_transaction = false;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Drop for PgConnection {
+    fn drop(&mut self) {
+        let Some(client) = self.client.take() else { return };
+        if !self.in_transaction {
+            return; // back to the pool as it is
+        }
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) => {
+                handle.spawn(async move {
+                    if let Err(e) = client.batch_execute("ROLLBACK").await {
+                        tracing::warn!(error = %e, "rollback of an abandoned transaction failed; closing the connection");
+                        drop(Object::take(client));
+                    }
+                });
+            }
+            // No runtime to roll back on: close the connection, which ends the transaction.
+            Err(_) => drop(Object::take(client)),
+        }
+    }
+}
+
+/// `host` and `port` of every server in a Postgres address, for the allow-list.
+pub fn address_hosts(address: &str) -> Result<Vec<(String, Option<u16>)>, String> {
+    let config: tokio_postgres::Config = address.parse().map_err(|e: tokio_postgres::Error| e.to_string())?;
+    let ports = config.get_ports();
+    let mut hosts = Vec::new();
+    for (i, host) in config.get_hosts().iter().enumerate() {
+        let tokio_postgres::config::Host::Tcp(name) = host else {
+            return Err("Unix sockets are not supported on WebAssembly".into());
+        };
+        let port = ports.get(i).or_else(|| (ports.len() == 1).then(|| &ports[0])).copied();
+        hosts.push((name.clone(), port));
+    }
+    Ok(hosts)
+}
+
+/// Add `spin:postgres/postgres@4.0.0` to the linker.
+pub fn add_to_linker(linker: &mut Linker<InstanceState>) -> wasmtime::Result<()> {
+    crate::bindings::postgres::add_to_linker::<_, HasSelf<InstanceState>>(linker, |s| s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn() -> PgConnection {
+        PgConnection { client: None, in_transaction: false }
+    }
+
+    #[test]
+    fn begin_and_commit_are_tracked() {
+        let mut c = conn();
+        c.observe("  begin");
+        assert!(c.in_transaction);
+        c.observe("ROLLBACK TO SAVEPOINT a");
+        assert!(c.in_transaction, "a savepoint rollback keeps the transaction");
+        c.observe("commit;");
+        assert!(!c.in_transaction);
+        c.observe("START TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+        assert!(c.in_transaction);
+        c.observe("rollback");
+        assert!(!c.in_transaction);
+    }
+
+    #[test]
+    fn addresses_name_their_hosts_and_ports() {
+        assert_eq!(
+            address_hosts("postgres://u@db.internal:6432/shop").expect("parses"),
+            vec![("db.internal".to_owned(), Some(6432))]
+        );
+        assert_eq!(address_hosts("host=localhost dbname=x").expect("parses"), vec![("localhost".to_owned(), None)]);
+        assert!(address_hosts("not a url ===").is_err());
+    }
+}

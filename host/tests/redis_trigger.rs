@@ -1,0 +1,143 @@
+//! The Redis message trigger against the real Redis on this machine: every message is
+//! handled, failures are retried then logged as dead, and the subscription survives the
+//! server going away.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::services::{Relay, TestKeys};
+use common::{AppSpec, TestApp};
+
+fn manifest(redis_addr: &str, channel: &str, prefix: &str) -> String {
+    format!(
+        r#"
+spin_manifest_version = 2
+[application]
+name = "trigger"
+[application.trigger.redis]
+address = "redis://{redis_addr}"
+[variables]
+redis_address = {{ default = "redis://127.0.0.1:6379" }}
+key_prefix = {{ default = "{prefix}" }}
+[[trigger.redis]]
+channel = "{channel}"
+component = "subscriber"
+[component.subscriber]
+source = "{{{{subscriber}}}}"
+allowed_outbound_hosts = ["redis://127.0.0.1:6379"]
+[component.subscriber.variables]
+redis_address = "{{{{ redis_address }}}}"
+key_prefix = "{{{{ key_prefix }}}}"
+"#
+    )
+}
+
+const FAST_RETRIES: &str = r#"
+[redis_trigger]
+max_attempts = 3
+initial_backoff_ms = 20
+max_backoff_ms = 100
+reconnect_ms = 200
+"#;
+
+fn start(redis_addr: &str, channel: &str, keys: &TestKeys) -> TestApp {
+    let m = manifest(redis_addr, channel, &keys.prefix);
+    let mut spec = AppSpec::new(&m);
+    spec.host_config = Some(FAST_RETRIES);
+    TestApp::start(spec)
+}
+
+fn wait_subscribed(keys: &TestKeys, channel: &str) {
+    let mut c = keys.conn();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let counts: Vec<(String, i64)> = redis::cmd("PUBSUB").arg("NUMSUB").arg(channel).query(&mut c).expect("numsub");
+        if counts.first().is_some_and(|(_, n)| *n > 0) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("never subscribed to {channel}");
+}
+
+fn publish(keys: &TestKeys, channel: &str, message: &str) {
+    let mut c = keys.conn();
+    let _: i64 = redis::cmd("PUBLISH").arg(channel).arg(message).query(&mut c).expect("publish");
+}
+
+fn handled(keys: &TestKeys) -> i64 {
+    redis::cmd("SCARD").arg(format!("{}:handled", keys.prefix)).query(&mut keys.conn()).expect("scard")
+}
+
+fn wait_handled(keys: &TestKeys, n: i64, within: Duration) -> i64 {
+    let deadline = Instant::now() + within;
+    loop {
+        let got = handled(keys);
+        if got >= n || Instant::now() > deadline {
+            return got;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn every_published_message_is_handled() {
+    let keys = TestKeys::new();
+    let channel = format!("{}:orders", keys.prefix);
+    let app = start("127.0.0.1:6379", &channel, &keys);
+    wait_subscribed(&keys, &channel);
+    let mut c = keys.conn();
+    for i in 0..1000 {
+        let _: i64 = redis::cmd("PUBLISH").arg(&channel).arg(format!("ok:{i}")).query(&mut c).expect("publish");
+    }
+    assert_eq!(wait_handled(&keys, 1000, Duration::from_secs(60)), 1000);
+    drop(app);
+}
+
+#[test]
+fn failures_are_retried_then_logged_as_dead() {
+    let keys = TestKeys::new();
+    let channel = format!("{}:orders", keys.prefix);
+    let app = start("127.0.0.1:6379", &channel, &keys);
+    wait_subscribed(&keys, &channel);
+    publish(&keys, &channel, "fail-once:a");
+    publish(&keys, &channel, "fail:b");
+    publish(&keys, &channel, "trap:c");
+    assert_eq!(wait_handled(&keys, 1, Duration::from_secs(10)), 1, "the retried message is handled");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline && app.logs().matches("message dropped after every attempt failed").count() < 2 {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let logs = app.logs();
+    assert!(logs.lines().any(|l| l.contains("message dropped") && l.contains("fail:b") && l.contains("attempts=3")), "{logs}");
+    assert!(logs.lines().any(|l| l.contains("message dropped") && l.contains("trap:c")), "{logs}");
+    let attempts: i64 = redis::cmd("GET").arg(format!("{}:attempts:b", keys.prefix)).query(&mut keys.conn()).expect("get");
+    assert_eq!(attempts, 3, "max_attempts bounds the retries");
+}
+
+#[test]
+fn the_subscription_survives_redis_going_away() {
+    let keys = TestKeys::new();
+    let channel = format!("{}:orders", keys.prefix);
+    let relay = Relay::start("127.0.0.1:6379");
+    let app = start(&relay.addr(), &channel, &keys);
+    wait_subscribed(&keys, &channel);
+    publish(&keys, &channel, "ok:before");
+    assert_eq!(wait_handled(&keys, 1, Duration::from_secs(10)), 1);
+
+    relay.cut();
+    std::thread::sleep(Duration::from_millis(500));
+    relay.restore();
+    // The subscription comes back by itself: a second subscription is counted.
+    let admin = app.admin.clone().expect("admin");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !common::send(ureq::get(&format!("{admin}/metrics"))).1.contains("redshop_redis_subscriptions_total 2") {
+        assert!(Instant::now() < deadline, "never resubscribed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    wait_subscribed(&keys, &channel);
+    publish(&keys, &channel, "ok:after");
+    assert_eq!(wait_handled(&keys, 2, Duration::from_secs(10)), 2);
+    assert!(app.get("/.well-known/spin/health").0 == 200);
+}
