@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{AppSpec, TestApp, header, header_values};
+use common::{TestApp, header, header_values};
 
 const ROUTES: &str = r#"
 spin_manifest_version = 2
@@ -57,7 +57,7 @@ allowed_outbound_hosts = ["http://cart.spin.internal"]
 "#;
 
 fn app() -> TestApp {
-    TestApp::start(AppSpec::new(ROUTES))
+    TestApp::start(common::spec(ROUTES))
 }
 
 fn routed_to(app: &TestApp, path: &str) -> String {

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{AppSpec, TestApp};
+use common::TestApp;
 
 const MANIFEST: &str = r#"
 spin_manifest_version = 2
@@ -25,7 +25,7 @@ drain_timeout_ms = 10000
 "#;
 
 fn app() -> TestApp {
-    let mut spec = AppSpec::new(MANIFEST);
+    let mut spec = common::spec(MANIFEST);
     spec.runtime_config = Some("max_instance_memory = 67108864\n");
     spec.host_config = Some(HOST_CONFIG);
     TestApp::start(spec)

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{AppSpec, TestApp, upstream};
+use common::{TestApp, upstream};
 
 fn outbound_manifest(allowed_port: u16) -> String {
     format!(
@@ -50,7 +50,7 @@ fn fetch_path(prefix: &str, port: u16) -> String {
 
 fn start(allowed: u16, templated: u16, extra_env: &[(&str, &str)]) -> TestApp {
     let manifest = outbound_manifest(allowed);
-    let mut spec = AppSpec::new(&manifest);
+    let mut spec = common::spec(&manifest);
     spec.env.push(("SPIN_VARIABLE_UPSTREAM_PORT".into(), templated.to_string()));
     spec.env.push(("SPIN_VARIABLE_API_TOKEN".into(), "s3cr3t-t0ken-value".into()));
     for (k, v) in extra_env {
@@ -102,7 +102,7 @@ fn variables_come_from_defaults_and_the_environment() {
 fn secret_values_never_reach_the_log() {
     let a = upstream("a");
     let manifest = outbound_manifest(a);
-    let mut spec = AppSpec::new(&manifest);
+    let mut spec = common::spec(&manifest);
     spec.env.push(("SPIN_VARIABLE_UPSTREAM_PORT".into(), a.to_string()));
     spec.env.push(("SPIN_VARIABLE_API_TOKEN".into(), "s3cr3t-t0ken-value".into()));
     spec.env.push(("RUST_LOG".into(), "trace".into()));
@@ -118,7 +118,7 @@ fn secret_values_never_reach_the_log() {
 #[test]
 fn missing_required_variable_stops_start_up_and_names_it() {
     let manifest = outbound_manifest(1);
-    let mut spec = AppSpec::new(&manifest);
+    let mut spec = common::spec(&manifest);
     spec.env.push(("SPIN_VARIABLE_UPSTREAM_PORT".into(), "1".into()));
     let output = TestApp::try_start(spec).err().expect("must not start");
     assert!(output.contains("api_token") && output.contains("SPIN_VARIABLE_API_TOKEN"), "{output}");
@@ -128,7 +128,7 @@ fn missing_required_variable_stops_start_up_and_names_it() {
 fn env_flag_sets_component_environment() {
     let a = upstream("a");
     let manifest = outbound_manifest(a);
-    let mut spec = AppSpec::new(&manifest);
+    let mut spec = common::spec(&manifest);
     spec.env.push(("SPIN_VARIABLE_UPSTREAM_PORT".into(), a.to_string()));
     spec.env.push(("SPIN_VARIABLE_API_TOKEN".into(), "x".into()));
     spec.args = vec!["--env".into(), "SHOP_MODE=test".into()];

@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::services::{Relay, TestDb, psql};
-use common::{AppSpec, TestApp, post_json};
+use common::{TestApp, post_json};
 use serde_json::{Value, json};
 
 fn manifest(allowed: &str) -> String {
@@ -33,7 +33,7 @@ source = "{{{{pg}}}}"
 
 fn start(allowed: &str) -> TestApp {
     let m = manifest(allowed);
-    TestApp::start(AppSpec::new(&m))
+    TestApp::start(common::spec(&m))
 }
 
 fn run(app: &TestApp, path: &str, address: &str, steps: Value) -> Value {

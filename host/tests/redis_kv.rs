@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::services::{Relay, TestKeys, redis_server};
-use common::{AppSpec, TestApp, post_json};
+use common::{TestApp, post_json};
 use serde_json::{Value, json};
 
 fn manifest(redis_host: &str) -> String {
@@ -39,7 +39,7 @@ url = "redis://127.0.0.1:6379"
 
 fn start(redis_host: &str) -> TestApp {
     let m = manifest(redis_host);
-    let mut spec = AppSpec::new(&m);
+    let mut spec = common::spec(&m);
     spec.runtime_config = Some(RUNTIME_CONFIG);
     TestApp::start(spec)
 }
@@ -125,7 +125,7 @@ fn the_default_store_survives_a_restart() {
     let rc = format!("state_dir = \"{}\"\n{RUNTIME_CONFIG}", state.path().display());
     let m = manifest("127.0.0.1:6379");
     let start = || {
-        let mut spec = AppSpec::new(&m);
+        let mut spec = common::spec(&m);
         spec.runtime_config = Some(&rc);
         TestApp::start(spec)
     };
@@ -142,7 +142,7 @@ fn the_default_store_survives_a_restart() {
 #[test]
 fn an_unknown_label_in_the_manifest_stops_start_up() {
     let m = manifest("127.0.0.1:6379").replace("[\"default\", \"shared\"]", "[\"default\", \"nowhere\"]");
-    let output = TestApp::try_start(AppSpec::new(&m)).err().expect("must not start");
+    let output = TestApp::try_start(common::spec(&m)).err().expect("must not start");
     assert!(output.contains("`allowed`") && output.contains("nowhere"), "{output}");
 }
 

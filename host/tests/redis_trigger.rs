@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::services::{Relay, TestKeys};
-use common::{AppSpec, TestApp};
+use common::TestApp;
 
 fn manifest(redis_addr: &str, channel: &str, prefix: &str) -> String {
     format!(
@@ -43,7 +43,7 @@ reconnect_ms = 200
 
 fn start(redis_addr: &str, channel: &str, keys: &TestKeys) -> TestApp {
     let m = manifest(redis_addr, channel, &keys.prefix);
-    let mut spec = AppSpec::new(&m);
+    let mut spec = common::spec(&m);
     spec.host_config = Some(FAST_RETRIES);
     TestApp::start(spec)
 }

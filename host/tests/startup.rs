@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{AppSpec, TestApp};
+use common::TestApp;
 
 const TWO: &str = r#"
 spin_manifest_version = 2
@@ -29,7 +29,7 @@ source = "{{probe}}"
 
 #[test]
 fn component_id_runs_only_the_selected_components() {
-    let mut spec = AppSpec::new(TWO);
+    let mut spec = common::spec(TWO);
     spec.args = vec!["--component-id".into(), "alone".into()];
     let app = TestApp::start(spec);
     assert_eq!(app.get_json("/alone/x").0, 200);
@@ -39,12 +39,12 @@ fn component_id_runs_only_the_selected_components() {
 
 #[test]
 fn selecting_a_caller_without_its_callee_is_a_start_up_error() {
-    let mut spec = AppSpec::new(TWO);
+    let mut spec = common::spec(TWO);
     spec.args = vec!["--component-id".into(), "front".into()];
     let output = TestApp::try_start(spec).err().expect("must not start");
     assert!(output.contains("`front` cannot use service chaining to unselected component `back`"), "{output}");
 
-    let mut spec = AppSpec::new(TWO);
+    let mut spec = common::spec(TWO);
     spec.args = vec!["--component-id".into(), "front".into(), "--component-id".into(), "back".into()];
     let app = TestApp::start(spec);
     let (_, out) = app.get_json("/front/x?op=fetch&url=http%3A%2F%2Fback.spin.internal%2F");
@@ -53,7 +53,7 @@ fn selecting_a_caller_without_its_callee_is_a_start_up_error() {
 
 #[test]
 fn unknown_component_id_is_refused() {
-    let mut spec = AppSpec::new(TWO);
+    let mut spec = common::spec(TWO);
     spec.args = vec!["--component-id".into(), "ghost".into()];
     let output = TestApp::try_start(spec).err().expect("must not start");
     assert!(output.contains("ghost"), "{output}");
@@ -62,13 +62,13 @@ fn unknown_component_id_is_refused() {
 #[test]
 fn unsupported_manifest_field_is_refused_naming_field_and_component() {
     let manifest = TWO.replace("[component.alone]\n", "[component.alone]\nsqlite_databases = [\"default\"]\n");
-    let output = TestApp::try_start(AppSpec::new(&manifest)).err().expect("must not start");
+    let output = TestApp::try_start(common::spec(&manifest)).err().expect("must not start");
     assert!(output.contains("sqlite_databases") && output.contains("alone"), "{output}");
 }
 
 #[test]
 fn runtime_config_key_spin_would_reject_is_refused() {
-    let mut spec = AppSpec::new(TWO);
+    let mut spec = common::spec(TWO);
     spec.runtime_config = Some("request_timeout_ms = 5\n");
     let output = TestApp::try_start(spec).err().expect("must not start");
     assert!(output.contains("request_timeout_ms"), "{output}");
@@ -78,7 +78,7 @@ fn runtime_config_key_spin_would_reject_is_refused() {
 fn second_start_uses_the_compilation_cache() {
     let cache = tempfile::tempdir().expect("tempdir");
     let run = || {
-        let mut spec = AppSpec::new(TWO);
+        let mut spec = common::spec(TWO);
         spec.args = vec!["--cache-dir".into(), cache.path().display().to_string()];
         let app = TestApp::start(spec);
         let (code, logs) = app.terminate();

@@ -1,0 +1,173 @@
+//! A running `redshop up` for one test.
+
+use std::io::{BufRead as _, BufReader, Read as _};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::build::target_dir;
+
+/// A running `redshop up`.
+pub struct TestApp {
+    pub dir: tempfile::TempDir,
+    pub base: String,
+    pub admin: Option<String>,
+    child: Child,
+    logs: Arc<Mutex<String>>,
+}
+
+/// What to start.
+pub struct AppSpec<'a> {
+    /// The `redshop` binary.
+    pub binary: PathBuf,
+    /// `spin.toml`, as written to the app directory.
+    pub manifest: String,
+    pub runtime_config: Option<&'a str>,
+    pub host_config: Option<&'a str>,
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+}
+
+impl AppSpec<'_> {
+    /// Run `binary` on `manifest`.
+    pub fn new(binary: impl Into<PathBuf>, manifest: impl Into<String>) -> Self {
+        Self { binary: binary.into(), manifest: manifest.into(), runtime_config: None, host_config: None, args: Vec::new(), env: Vec::new() }
+    }
+}
+
+impl TestApp {
+    /// Start and wait until it serves; panics with the host's output if it does not.
+    pub fn start(spec: AppSpec<'_>) -> TestApp {
+        match Self::try_start(spec) {
+            Ok(app) => app,
+            Err(output) => panic!("redshop did not start:\n{output}"),
+        }
+    }
+
+    /// Start, or return everything the host printed if it exits first.
+    pub fn try_start(spec: AppSpec<'_>) -> Result<TestApp, String> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("spin.toml"), &spec.manifest).expect("write manifest");
+        let mut cmd = Command::new(&spec.binary);
+        cmd.current_dir(dir.path())
+            .args(["up", "--from", "spin.toml", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
+            .args(&spec.args)
+            .env("RUST_LOG", "info")
+            .env_remove("RUST_BACKTRACE")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if !spec.args.iter().any(|a| a == "--cache-dir") {
+            cmd.arg("--cache-dir").arg(target_dir().join("redshop-test-cache"));
+        }
+        if let Some(rc) = spec.runtime_config {
+            std::fs::write(dir.path().join("runtime-config.toml"), rc).expect("write runtime config");
+            cmd.args(["--runtime-config-file", "runtime-config.toml"]);
+        }
+        if let Some(hc) = spec.host_config {
+            std::fs::write(dir.path().join("redshop.toml"), hc).expect("write host config");
+        }
+        for (k, v) in &spec.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn redshop");
+        let logs = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().expect("stderr");
+        let sink = logs.clone();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stderr);
+            let mut line = String::new();
+            while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+                sink.lock().expect("log lock").push_str(&line);
+                line.clear();
+            }
+        });
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            line.clear();
+            let n = stdout.read_line(&mut line).unwrap_or(0);
+            if n == 0 || Instant::now() > deadline {
+                let _ = child.wait();
+                std::thread::sleep(Duration::from_millis(100));
+                let mut out = logs.lock().expect("log lock").clone();
+                let _ = stdout.read_to_string(&mut out);
+                return Err(out);
+            }
+            if let Some(addr) = line.trim().strip_prefix("Serving ") {
+                let base = addr.to_owned();
+                // Drain the rest of stdout so the host never blocks on a full pipe.
+                std::thread::spawn(move || {
+                    let mut sink = String::new();
+                    let _ = stdout.read_to_string(&mut sink);
+                });
+                let admin = wait_for_admin(&logs);
+                return Ok(TestApp { dir, base, admin, child, logs });
+            }
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// GET `path`; returns status and body whatever the status.
+    pub fn get(&self, path: &str) -> (u16, String) {
+        crate::http::send(ureq::get(&self.url(path)))
+    }
+
+    /// GET `path` and parse the body as JSON.
+    pub fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let (status, body) = self.get(path);
+        let json = serde_json::from_str(&body).unwrap_or_else(|e| panic!("not JSON ({e}): {body:?}"));
+        (status, json)
+    }
+
+    pub fn logs(&self) -> String {
+        self.logs.lock().expect("log lock").clone()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Send SIGTERM and wait for the exit code.
+    pub fn terminate(mut self) -> (Option<i32>, String) {
+        signal(self.child.id(), libc::SIGTERM);
+        let status = self.child.wait().expect("wait");
+        std::thread::sleep(Duration::from_millis(100));
+        (status.code(), self.logs())
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_for_admin(logs: &Mutex<String>) -> Option<String> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        let text = logs.lock().expect("log lock").clone();
+        if let Some(pos) = text.find("admin endpoints") {
+            let line = text[..pos].rsplit('\n').next().unwrap_or_default().to_owned() + &text[pos..];
+            if let Some(addr) = line.split("addr=").nth(1).and_then(|s| s.split_whitespace().next()) {
+                return Some(format!("http://{addr}"));
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+/// Send `sig` to `pid`.
+pub fn signal(pid: u32, sig: i32) {
+    // SAFETY: kill(2) with a pid we spawned; no memory is shared.
+    unsafe {
+        libc::kill(pid as i32, sig);
+    }
+}
+

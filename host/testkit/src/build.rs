@@ -1,0 +1,36 @@
+//! Building guests and finding build output.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The cargo profile guests are built with (small and fast to compile).
+pub const GUEST_PROFILE: &str = "wasm";
+
+/// The workspace root.
+pub fn workspace_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("workspace root").to_path_buf()
+}
+
+/// The target directory tests are built into.
+pub fn target_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(dir);
+    }
+    // <target>/<profile>/deps/<test-binary>
+    let exe = std::env::current_exe().expect("current exe");
+    exe.ancestors().nth(3).expect("target dir").to_path_buf()
+}
+
+/// Build `packages` for `wasm32-wasip2` and return the directory holding their `.wasm`.
+pub fn build_wasm(packages: &[&str]) -> PathBuf {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(workspace_dir())
+        .args(["build", "--quiet", "--target", "wasm32-wasip2", "--profile", GUEST_PROFILE])
+        .env("CARGO_TARGET_DIR", target_dir());
+    for p in packages {
+        cmd.args(["-p", p]);
+    }
+    let status = cmd.status().expect("run cargo to build guests");
+    assert!(status.success(), "building {packages:?} for wasm32-wasip2 failed");
+    target_dir().join("wasm32-wasip2").join(GUEST_PROFILE)
+}

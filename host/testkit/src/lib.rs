@@ -1,0 +1,14 @@
+//! The harness for tests that run `redshop`: build guest components from source, write
+//! a manifest into a temporary app directory, run the real binary on a free port, talk to
+//! it over HTTP, and give each test its own database, Redis keys and cuttable relays.
+
+#![allow(unsafe_code, reason = "sending signals to child processes")]
+
+mod app;
+mod build;
+mod http;
+pub mod services;
+
+pub use app::{AppSpec, TestApp};
+pub use build::{build_wasm, target_dir, workspace_dir};
+pub use http::{header, header_values, post_json, send, upstream};
