@@ -12,7 +12,7 @@ COMPONENTS ?=
 LISTEN     ?= 127.0.0.1:3000
 ADMIN      ?= 127.0.0.1:9090
 
-.PHONY: all build build-host build-components up test test-host lint fmt clean-cache setup
+.PHONY: all build build-host build-components up test lint fmt clean-cache setup services
 
 all: build
 
@@ -33,7 +33,10 @@ up: build
 	$(CARGO_TARGET_DIR)/release/redshop up --from spin.toml --runtime-config-file runtime-config.toml \
 	  --listen $(LISTEN) --admin-listen $(ADMIN)
 
-test: setup
+services:
+	@bash scripts/services.sh
+
+test: setup services
 	$(CARGO) test --no-fail-fast
 
 lint:

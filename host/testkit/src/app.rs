@@ -70,6 +70,7 @@ impl TestApp {
         for (k, v) in &spec.env {
             cmd.env(k, v);
         }
+        #[expect(clippy::zombie_processes, reason = "the child moves into TestApp, whose Drop kills and waits for it")]
         let mut child = cmd.spawn().expect("spawn redshop");
         let logs = Arc::new(Mutex::new(String::new()));
         let stderr = child.stderr.take().expect("stderr");

@@ -33,12 +33,11 @@ pub fn psql(database: &str, sql: &str) -> Vec<tokio_postgres::Row> {
         let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.expect("connect to test postgres");
         tokio::spawn(conn);
         client.simple_query(sql).await.expect("setup sql");
-        let rows = if sql.trim_start().to_ascii_lowercase().starts_with("select") {
+        if sql.trim_start().to_ascii_lowercase().starts_with("select") {
             client.query(sql, &[]).await.expect("query")
         } else {
             Vec::new()
-        };
-        rows
+        }
     })
 }
 
@@ -72,6 +71,7 @@ pub struct TestKeys {
 }
 
 impl TestKeys {
+    #[expect(clippy::new_without_default, reason = "a default would share one prefix between tests")]
     pub fn new() -> TestKeys {
         TestKeys { prefix: unique("redshop_test") }
     }
