@@ -84,9 +84,7 @@ async fn up(args: UpArgs) -> anyhow::Result<()> {
         tracing::info!("shutdown requested");
     };
     let drained = serve(listener, dispatcher, shutdown, drain).await;
-    for subscription in subscriptions {
-        subscription.abort();
-    }
+    subscriptions.shutdown(drain).await;
     tracing::info!(drained, "stopped");
     Ok(())
 }

@@ -47,6 +47,11 @@ impl RedisClients {
         Arc::new(Self { config, by_address: Mutex::new(HashMap::new()) })
     }
 
+    /// How long a connection attempt may take.
+    pub fn connect_timeout(&self) -> Duration {
+        Duration::from_millis(self.config.connect_timeout_ms)
+    }
+
     /// The shared connection to `address`, connecting if this is the first use.
     pub async fn get(&self, address: &str) -> Result<ConnectionManager, ConnectError> {
         let mut map = self.by_address.lock().await;

@@ -24,18 +24,44 @@ use crate::app::{App, RedisSubscription};
 /// instance slot from the HTTP trigger; 16 keeps both cores busy with room to spare.
 const MAX_IN_FLIGHT: usize = 16;
 
-/// Start one task per subscription. They run until aborted.
-pub fn start(app: &Arc<App>) -> Vec<JoinHandle<()>> {
-    app.redis_subscriptions
-        .iter()
-        .map(|sub| tokio::spawn(subscribe_forever(app.clone(), sub.clone())))
-        .collect()
+/// The running subscriptions, for shutdown.
+pub struct RedisTrigger {
+    tasks: Vec<JoinHandle<()>>,
+    permits: Vec<Arc<Semaphore>>,
 }
 
-async fn subscribe_forever(app: Arc<App>, sub: RedisSubscription) {
+/// Start one task per subscription. They run until `shutdown`.
+pub fn start(app: &Arc<App>) -> RedisTrigger {
+    let mut trigger = RedisTrigger { tasks: Vec::new(), permits: Vec::new() };
+    for sub in &app.redis_subscriptions {
+        let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
+        trigger.permits.push(permits.clone());
+        trigger.tasks.push(tokio::spawn(subscribe_forever(app.clone(), sub.clone(), permits)));
+    }
+    trigger
+}
+
+impl RedisTrigger {
+    /// Stop reading messages, then wait (at most `drain`) for those being handled.
+    pub async fn shutdown(self, drain: Duration) {
+        for task in &self.tasks {
+            task.abort();
+        }
+        let all_idle = async {
+            for permits in &self.permits {
+                // Every permit back means no delivery is in flight on this subscription.
+                let _ = permits.acquire_many(MAX_IN_FLIGHT as u32).await;
+            }
+        };
+        if tokio::time::timeout(drain, all_idle).await.is_err() {
+            tracing::warn!("redis messages still being handled at shutdown were abandoned");
+        }
+    }
+}
+
+async fn subscribe_forever(app: Arc<App>, sub: RedisSubscription, permits: Arc<Semaphore>) {
     let shown = SecretUrl::new(sub.address.clone()).redacted();
     let reconnect = Duration::from_millis(app.redis_trigger.reconnect_ms);
-    let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
     loop {
         match listen(&app, &sub, &permits).await {
             Ok(()) => tracing::warn!(address = %shown, channel = %sub.channel, "redis subscription ended; resubscribing"),
@@ -47,7 +73,7 @@ async fn subscribe_forever(app: Arc<App>, sub: RedisSubscription) {
 
 /// Subscribe once and hand every message to the components, until the connection ends.
 async fn listen(app: &Arc<App>, sub: &RedisSubscription, permits: &Arc<Semaphore>) -> anyhow::Result<()> {
-    let connect = Duration::from_millis(app.redis_trigger.reconnect_ms.max(1000));
+    let connect = app.services.redis.connect_timeout();
     let client = redis::Client::open(sub.address.as_str())?;
     let mut pubsub = tokio::time::timeout(connect, client.get_async_pubsub())
         .await
