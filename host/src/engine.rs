@@ -15,7 +15,7 @@ use anyhow::Context as _;
 use redshop_spin::host_config::Pooling as PoolingConfig;
 use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
-use wasmtime::{Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 
 /// How often the epoch advances. Deadlines are measured in these ticks, so this is the
 /// granularity of a timeout; 10 ms keeps the ticker's own cost negligible.
@@ -40,7 +40,8 @@ pub fn build_engine(pooling: &PoolingConfig, max_instance_memory: u64) -> anyhow
         .max_memory_size(usize::try_from(max_instance_memory).unwrap_or(usize::MAX))
         .linear_memory_keep_resident(to_usize(pooling.memory_keep_resident_bytes))
         .table_keep_resident(to_usize(pooling.table_keep_resident_bytes))
-        .decommit_batch_size(to_usize(u64::from(pooling.decommit_batch_size)));
+        .decommit_batch_size(to_usize(u64::from(pooling.decommit_batch_size)))
+        .pagemap_scan(if pooling.pagemap_scan { Enabled::Auto } else { Enabled::No });
     config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     Engine::new(&config).map_err(anyhow::Error::from).context("configuring the wasmtime engine")
 }
