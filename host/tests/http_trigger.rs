@@ -188,7 +188,7 @@ fn each_request_is_logged_once_with_its_component_and_status() {
     let app = app();
     app.get("/shop/cart");
     app.get("/nowhere");
-    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(app.wait_for_log("path=/nowhere"), "{}", app.logs());
     let logs = app.logs();
     let lines: Vec<&str> = logs.lines().filter(|l| l.contains("path=/shop/cart")).collect();
     assert_eq!(lines.len(), 1, "{logs}");

@@ -37,7 +37,7 @@ fn a_trap_fails_only_its_own_request() {
     let (status, body) = app.get("/x?op=trap");
     assert_eq!((status, body.as_str()), (500, ""), "no internals leak");
     assert_eq!(app.get_json("/x").0, 200, "the next request succeeds");
-    assert!(app.logs().contains("request failed"), "the cause is logged");
+    assert!(app.wait_for_log("request failed"), "the cause is logged: {}", app.logs());
 }
 
 #[test]
@@ -99,7 +99,7 @@ fn shutdown_drains_in_flight_requests_and_exits_zero() {
 fn guest_output_is_logged_with_its_component() {
     let app = app();
     app.get("/x?op=print&text=marker42");
-    std::thread::sleep(Duration::from_millis(200));
+    assert!(app.wait_for_log("stderr says marker42"), "{}", app.logs());
     let logs = app.logs();
     let line = logs.lines().find(|l| l.contains("stdout says marker42")).unwrap_or_else(|| panic!("{logs}"));
     assert!(line.contains("component=probe") && line.contains("stream=\"stdout\"") || line.contains("stream=stdout"), "{line}");

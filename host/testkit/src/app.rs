@@ -125,6 +125,19 @@ impl TestApp {
         (status, json)
     }
 
+    /// Wait (up to 10 s) until the host's log contains `needle`; the log arrives through
+    /// a pipe and a reader thread, so it trails the responses a little.
+    pub fn wait_for_log(&self, needle: &str) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if self.logs().contains(needle) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
     pub fn logs(&self) -> String {
         self.logs.lock().expect("log lock").clone()
     }
