@@ -195,3 +195,19 @@ fn each_request_is_logged_once_with_its_component_and_status() {
     assert!(lines[0].contains("component=cart") && lines[0].contains("status=200") && lines[0].contains("request_id="), "{}", lines[0]);
     assert!(logs.lines().any(|l| l.contains("path=/nowhere") && l.contains("status=404")), "{logs}");
 }
+
+#[test]
+fn json_logs_carry_one_object_per_request() {
+    let mut spec = common::spec(ROUTES);
+    spec.args = vec!["--log-format".into(), "json".into()];
+    let app = TestApp::start(spec);
+    app.get("/shop/cart");
+    assert!(app.wait_for_log("\"path\":\"/shop/cart\""), "{}", app.logs());
+    let logs = app.logs();
+    let line = logs.lines().find(|l| l.contains("\"path\":\"/shop/cart\"")).expect("request line");
+    let entry: serde_json::Value = serde_json::from_str(line).expect("a JSON object per line");
+    assert_eq!(entry["component"], "cart");
+    assert_eq!(entry["route"], "/shop/cart");
+    assert_eq!(entry["status"], 200);
+    assert!(entry["latency_us"].is_u64() && entry["request_id"].is_string(), "{entry}");
+}

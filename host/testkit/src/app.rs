@@ -168,7 +168,14 @@ fn wait_for_admin(logs: &Mutex<String>) -> Option<String> {
         let text = logs.lock().expect("log lock").clone();
         if let Some(pos) = text.find("admin endpoints") {
             let line = text[..pos].rsplit('\n').next().unwrap_or_default().to_owned() + &text[pos..];
-            if let Some(addr) = line.split("addr=").nth(1).and_then(|s| s.split_whitespace().next()) {
+            let line = line.lines().next().unwrap_or_default();
+            // `addr=127.0.0.1:9` in text logs, `"addr":"127.0.0.1:9"` in JSON ones.
+            let addr = line
+                .split("addr=")
+                .nth(1)
+                .and_then(|s| s.split_whitespace().next())
+                .or_else(|| line.split("\"addr\":\"").nth(1).and_then(|s| s.split('"').next()));
+            if let Some(addr) = addr {
                 return Some(format!("http://{addr}"));
             }
         }
