@@ -39,13 +39,15 @@ REPO = BENCH.parent
 WORK = BENCH / "work"
 MANIFEST = BENCH / "app" / "spin.toml"
 # The pooling knobs `wasmtime serve` gets: the host's defaults (host/spin's host_config:
-# 4 MiB of linear memory and 64 KiB of tables kept resident, decommits batched by 64), so
-# that the comparison is host layer against host layer on the same allocator settings.
+# 4 MiB of linear memory and 64 KiB of tables kept resident, decommits batched by 64,
+# PAGEMAP_SCAN where the kernel has it), so that the comparison is host layer against
+# host layer on the same allocator settings.
 WASMTIME_POOLING = {
     "pooling-allocator": "y",
     "pooling-memory-keep-resident": "4194304",
     "pooling-table-keep-resident": "65536",
     "pooling-decommit-batch-size": "64",
+    "pooling-pagemap-scan": "auto",
 }
 # Components the host must support today; pg and redis need host capabilities that land
 # later, and the bench falls back to this set when the host refuses them.
