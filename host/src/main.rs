@@ -9,12 +9,6 @@ use redshop::app::App;
 use redshop::cli::{Cli, Command, LogFormat, UpArgs};
 use redshop::trigger::http::{Dispatcher, serve};
 
-/// Every request allocates a store, a resource table and header maps that die with it;
-/// mimalloc's per-thread free lists serve that pattern with less contention than glibc's
-/// malloc (about 5% of a trivial request's CPU in a profile on this machine).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
