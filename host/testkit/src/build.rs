@@ -34,3 +34,21 @@ pub fn build_wasm(packages: &[&str]) -> PathBuf {
     assert!(status.success(), "building {packages:?} for wasm32-wasip2 failed");
     target_dir().join("wasm32-wasip2").join(GUEST_PROFILE)
 }
+
+/// The `redshop` binary, built (debug profile, once per test process) for tests outside the
+/// host's own package, which cannot use `CARGO_BIN_EXE_redshop`.
+pub fn redshop_binary() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .current_dir(workspace_dir())
+                .args(["build", "--quiet", "-p", "redshop", "--bin", "redshop"])
+                .env("CARGO_TARGET_DIR", target_dir())
+                .status()
+                .expect("run cargo to build redshop");
+            assert!(status.success(), "building redshop failed");
+            target_dir().join("debug").join("redshop")
+        })
+        .clone()
+}

@@ -10,5 +10,5 @@ mod http;
 pub mod services;
 
 pub use app::{AppSpec, TestApp};
-pub use build::{build_wasm, target_dir, workspace_dir};
+pub use build::{build_wasm, redshop_binary, target_dir, workspace_dir};
 pub use http::{header, header_values, post_json, send, upstream};
