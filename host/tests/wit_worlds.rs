@@ -5,39 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use wasmtime::component::Component;
-use wasmtime::{Config, Engine};
-use wit_parser::{Resolve, WorldItem, WorldKey};
-
-/// The interfaces `world` (in the package at `dir`) lets a component import.
-fn world_imports(dir: &Path, world: &str) -> Vec<String> {
-    let mut resolve = Resolve::default();
-    resolve.push_dir(Path::new(env!("REDSHOP_SPIN_SDK_WIT"))).expect("spin-sdk WIT parses");
-    let (pkg, _) = resolve.push_dir(dir).expect("project WIT parses");
-    let world = resolve.select_world(&[pkg], Some(world)).expect("world exists");
-    resolve.worlds[world]
-        .imports
-        .iter()
-        .filter_map(|(key, item)| match (key, item) {
-            (WorldKey::Interface(id), WorldItem::Interface { .. }) => resolve.id_of(*id),
-            (WorldKey::Name(name), _) => Some(name.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The interfaces a built component imports.
-fn component_imports(wasm: &Path) -> Vec<String> {
-    let engine = Engine::new(&Config::new()).expect("engine");
-    let component = Component::from_file(&engine, wasm).expect("component compiles");
-    component.component_type().imports(&engine).map(|(name, _)| name.to_owned()).collect()
-}
-
-/// Imports of `wasm` that `world` does not allow.
-fn violations(wasm: &Path, dir: &Path, world: &str) -> Vec<String> {
-    let allowed = world_imports(dir, world);
-    component_imports(wasm).into_iter().filter(|i| !allowed.contains(i)).collect()
-}
+use common::wit::violations;
 
 fn fixture_wit() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guests/wit")

@@ -9,7 +9,6 @@
 pub mod http;
 pub mod oracle;
 pub mod product;
-pub mod wit;
 
 /// Runs an async function (the `dbctl` library's) to completion from a synchronous test.
 pub fn block_on<F: Future>(f: F) -> F::Output {

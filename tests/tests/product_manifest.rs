@@ -3,10 +3,10 @@
 //! import nothing beyond its WIT world.
 
 use redshop_e2e::product::{Data, ProductApp, product_wasm};
-use redshop_e2e::{pg_host_port, wit};
+use redshop_e2e::pg_host_port;
 use redshop_spin::manifest::HttpRoute;
 use redshop_spin::{HostConfig, Manifest, RuntimeConfig};
-use redshop_testkit::{AppSpec, TestApp, build_wasm, redshop_binary, send, workspace_dir};
+use redshop_testkit::{AppSpec, TestApp, build_wasm, redshop_binary, send, wit, workspace_dir};
 
 fn production_manifest() -> Manifest {
     Manifest::from_file(&workspace_dir().join("spin.toml")).expect("spin.toml parses and validates")
@@ -98,15 +98,17 @@ allowed_outbound_hosts = ["http://product.spin.internal"]
 #[test]
 fn product_component_imports_only_what_its_world_allows() {
     let wasm = product_wasm();
-    let extra = wit::violations(&wasm, "product");
+    let extra = wit::violations(&wasm, &workspace_dir().join("wit"), "product");
     assert!(extra.is_empty(), "imports outside the world: {extra:?}");
     // spin-sdk 5.2 exports the handler under the 0.2.0 name it was generated from; WASI 0.2.x
     // versions are semver-compatible, so the world's 0.2.6 export is the same interface.
-    let exports: Vec<String> = wit::component_exports(&wasm)
+    let exports: Vec<String> = wit::component(&wasm)
+        .exports
         .iter()
         .map(|e| wit::semver_compatible(e))
         .collect();
-    let declared: Vec<String> = wit::world_exports(&workspace_dir().join("wit"), "product")
+    let declared: Vec<String> = wit::world(&workspace_dir().join("wit"), "product")
+        .exports
         .iter()
         .map(|e| wit::semver_compatible(e))
         .collect();
@@ -118,7 +120,7 @@ fn product_component_imports_only_what_its_world_allows() {
 fn the_world_check_can_fail() {
     // The probe fixture makes outbound HTTP calls, which the product world leaves out.
     let probe = build_wasm(&["guest-probe"]).join("guest_probe.wasm");
-    let extra = wit::violations(&probe, "product");
+    let extra = wit::violations(&probe, &workspace_dir().join("wit"), "product");
     assert!(
         extra.contains(&"wasi:http/outgoing-handler@0.2.6".to_owned()),
         "{extra:?}"

@@ -8,6 +8,7 @@ mod app;
 mod build;
 mod http;
 pub mod services;
+pub mod wit;
 
 pub use app::{AppSpec, TestApp};
 pub use build::{build_wasm, redshop_binary, target_dir, workspace_dir};
