@@ -74,10 +74,26 @@ pub mod redis_trigger {{
 fn locate_spin_sdk_wit() -> PathBuf {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
-    let workspace = manifest_dir.parent().expect("host/ lives in the workspace").join("Cargo.toml");
-    println!("cargo:rerun-if-changed={}", workspace.parent().expect("dir").join("Cargo.lock").display());
+    let workspace = manifest_dir
+        .parent()
+        .expect("host/ lives in the workspace")
+        .join("Cargo.toml");
+    println!(
+        "cargo:rerun-if-changed={}",
+        workspace
+            .parent()
+            .expect("dir")
+            .join("Cargo.lock")
+            .display()
+    );
     let output = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--locked", "--manifest-path"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--locked",
+            "--manifest-path",
+        ])
         .arg(&workspace)
         .output()
         .expect("run cargo metadata");
@@ -93,7 +109,10 @@ fn locate_spin_sdk_wit() -> PathBuf {
         .find(|p| p["name"] == "spin-sdk")
         .expect("spin-sdk is a dependency of the workspace's components");
     let manifest = sdk["manifest_path"].as_str().expect("manifest_path");
-    Path::new(manifest).parent().expect("package dir").join("wit")
+    Path::new(manifest)
+        .parent()
+        .expect("package dir")
+        .join("wit")
 }
 
 fn link_or_copy(from: &Path, to: &Path) {

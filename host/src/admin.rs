@@ -20,15 +20,20 @@ pub type Ready = Arc<AtomicBool>;
 /// Serve the admin endpoints on `listener` until the process exits.
 pub async fn serve(listener: TcpListener, app: Arc<App>, ready: Ready) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
         let app = app.clone();
         let ready = ready.clone();
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
-                let response = respond(&app, &ready, req.uri().path());
-                async move { Ok::<_, std::convert::Infallible>(response) }
-            });
-            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+            let service =
+                hyper::service::service_fn(move |req: http::Request<hyper::body::Incoming>| {
+                    let response = respond(&app, &ready, req.uri().path());
+                    async move { Ok::<_, std::convert::Infallible>(response) }
+                });
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
         });
     }
 }
@@ -39,18 +44,33 @@ fn respond(app: &App, ready: &AtomicBool, path: &str) -> http::Response<Full<Byt
             http::StatusCode::OK,
             "text/plain; version=0.0.4",
             app.metrics.render(
-                app.components.iter().map(|(id, c)| (id.as_str(), &c.metrics)),
+                app.components
+                    .iter()
+                    .map(|(id, c)| (id.as_str(), &c.metrics)),
                 app.services.pg.connections_opened(),
             ),
         ),
         "/healthz" => (http::StatusCode::OK, "text/plain", "ok\n".to_owned()),
-        "/readyz" if ready.load(Ordering::Relaxed) => (http::StatusCode::OK, "text/plain", "ready\n".to_owned()),
-        "/readyz" => (http::StatusCode::SERVICE_UNAVAILABLE, "text/plain", "draining\n".to_owned()),
-        _ => (http::StatusCode::NOT_FOUND, "text/plain", "not found\n".to_owned()),
+        "/readyz" if ready.load(Ordering::Relaxed) => {
+            (http::StatusCode::OK, "text/plain", "ready\n".to_owned())
+        }
+        "/readyz" => (
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            "text/plain",
+            "draining\n".to_owned(),
+        ),
+        _ => (
+            http::StatusCode::NOT_FOUND,
+            "text/plain",
+            "not found\n".to_owned(),
+        ),
     };
     let mut response = http::Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = status;
-    response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static(content_type),
+    );
     response
 }
 

@@ -9,7 +9,12 @@ use anyhow::{Context as _, bail};
 use redshop_spin::manifest::{Component, FileMount};
 
 /// Stage `component`'s files under `state_dir`, or return `None` if it has none.
-pub fn stage(id: &str, component: &Component, base: &Path, state_dir: &Path) -> anyhow::Result<Option<PathBuf>> {
+pub fn stage(
+    id: &str,
+    component: &Component,
+    base: &Path,
+    state_dir: &Path,
+) -> anyhow::Result<Option<PathBuf>> {
     if component.files.is_empty() {
         return Ok(None);
     }
@@ -28,21 +33,32 @@ pub fn stage(id: &str, component: &Component, base: &Path, state_dir: &Path) -> 
         match mount {
             FileMount::Pattern(pattern) => {
                 let full = base.join(pattern);
-                let matches = glob::glob(&full.to_string_lossy())
-                    .with_context(|| format!("component `{id}`: field `files`: bad pattern `{pattern}`"))?;
+                let matches = glob::glob(&full.to_string_lossy()).with_context(|| {
+                    format!("component `{id}`: field `files`: bad pattern `{pattern}`")
+                })?;
                 for entry in matches {
                     let path = entry.with_context(|| format!("component `{id}`: field `files`"))?;
-                    let Ok(relative) = path.strip_prefix(base) else { continue };
+                    let Ok(relative) = path.strip_prefix(base) else {
+                        continue;
+                    };
                     if excluded.iter().any(|p| p.matches_path(relative)) {
                         continue;
                     }
                     copy_into(&path, &root.join(relative))?;
                 }
             }
-            FileMount::Placement { source, destination } => {
+            FileMount::Placement {
+                source,
+                destination,
+            } => {
                 let dest = destination.trim_start_matches('/');
-                if Path::new(dest).components().any(|c| matches!(c, std::path::Component::ParentDir)) {
-                    bail!("component `{id}`: field `files`: destination `{destination}` leaves the mount");
+                if Path::new(dest)
+                    .components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir))
+                {
+                    bail!(
+                        "component `{id}`: field `files`: destination `{destination}` leaves the mount"
+                    );
                 }
                 copy_into(&base.join(source), &root.join(dest))?;
             }

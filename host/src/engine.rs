@@ -33,7 +33,11 @@ pub fn build_engine(pooling: &PoolingConfig, max_instance_memory: u64) -> anyhow
         .total_memories(pooling.total_memories)
         .total_tables(pooling.total_tables)
         .total_stacks(pooling.total_component_instances)
-        .total_core_instances(pooling.total_memories.max(pooling.total_component_instances))
+        .total_core_instances(
+            pooling
+                .total_memories
+                .max(pooling.total_component_instances),
+        )
         .max_core_instances_per_component(pooling.max_core_instances_per_component)
         .max_memories_per_component(pooling.max_core_instances_per_component)
         .max_tables_per_component(pooling.max_core_instances_per_component)
@@ -41,9 +45,15 @@ pub fn build_engine(pooling: &PoolingConfig, max_instance_memory: u64) -> anyhow
         .linear_memory_keep_resident(to_usize(pooling.memory_keep_resident_bytes))
         .table_keep_resident(to_usize(pooling.table_keep_resident_bytes))
         .decommit_batch_size(to_usize(u64::from(pooling.decommit_batch_size)))
-        .pagemap_scan(if pooling.pagemap_scan { Enabled::Auto } else { Enabled::No });
+        .pagemap_scan(if pooling.pagemap_scan {
+            Enabled::Auto
+        } else {
+            Enabled::No
+        });
     config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
-    Engine::new(&config).map_err(anyhow::Error::from).context("configuring the wasmtime engine")
+    Engine::new(&config)
+        .map_err(anyhow::Error::from)
+        .context("configuring the wasmtime engine")
 }
 
 fn to_usize(n: u64) -> usize {
@@ -90,7 +100,9 @@ impl CompileCache {
             match deserialize(engine, &path) {
                 Ok(component) => return Ok((component, true)),
                 // Our cache, our fault: a stale or torn file is recompiled, not fatal.
-                Err(e) => tracing::warn!(path = %path.display(), error = %e, "ignoring unusable cache entry"),
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "ignoring unusable cache entry")
+                }
             }
         }
         let component = Component::new(engine, wasm)?;
@@ -103,7 +115,9 @@ impl CompileCache {
 
 fn cache_key(engine: &Engine, wasm: &[u8]) -> String {
     let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
-    engine.precompile_compatibility_hash().hash(&mut engine_hash);
+    engine
+        .precompile_compatibility_hash()
+        .hash(&mut engine_hash);
     let mut sha = Sha256::new();
     sha.update(wasm);
     sha.update(engine_hash.finish().to_le_bytes());
@@ -111,7 +125,10 @@ fn cache_key(engine: &Engine, wasm: &[u8]) -> String {
     sha.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-#[expect(unsafe_code, reason = "deserializing native code; the file is one this host wrote, keyed by a hash of its input and the engine's settings")]
+#[expect(
+    unsafe_code,
+    reason = "deserializing native code; the file is one this host wrote, keyed by a hash of its input and the engine's settings"
+)]
 fn deserialize(engine: &Engine, path: &Path) -> anyhow::Result<Component> {
     // SAFETY: the cache directory belongs to this host and entries are written atomically
     // (temp file + rename) by `store` below from `Component::serialize`.

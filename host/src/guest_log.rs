@@ -23,12 +23,20 @@ pub struct GuestLog {
 impl GuestLog {
     /// The guest's stdout.
     pub fn stdout(component: &Arc<str>, request_id: &Arc<str>) -> Self {
-        Self { component: component.clone(), request_id: request_id.clone(), stream: "stdout" }
+        Self {
+            component: component.clone(),
+            request_id: request_id.clone(),
+            stream: "stdout",
+        }
     }
 
     /// The guest's stderr.
     pub fn stderr(component: &Arc<str>, request_id: &Arc<str>) -> Self {
-        Self { component: component.clone(), request_id: request_id.clone(), stream: "stderr" }
+        Self {
+            component: component.clone(),
+            request_id: request_id.clone(),
+            stream: "stderr",
+        }
     }
 }
 
@@ -40,7 +48,10 @@ impl IsTerminal for GuestLog {
 
 impl StdoutStream for GuestLog {
     fn async_stream(&self) -> Box<dyn AsyncWrite + Send + Sync> {
-        Box::new(LineWriter { log: self.clone(), buf: Vec::new() })
+        Box::new(LineWriter {
+            log: self.clone(),
+            buf: Vec::new(),
+        })
     }
 }
 
@@ -71,7 +82,11 @@ impl LineWriter {
 }
 
 impl AsyncWrite for LineWriter {
-    fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, data: &[u8]) -> Poll<std::io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
         let this = self.get_mut();
         this.buf.extend_from_slice(data);
         while let Some(pos) = this.buf.iter().position(|&b| b == b'\n') {

@@ -11,6 +11,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod app_files;
 pub mod bindings;
 pub mod cli;
 pub mod engine;
@@ -20,8 +21,7 @@ pub mod metrics;
 pub mod outbound_http;
 pub mod outbound_redis;
 pub mod postgres;
-pub mod services;
 pub mod runtime;
+pub mod services;
 pub mod trigger;
 pub mod variables;
-pub mod app_files;

@@ -14,7 +14,10 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Up(args) => {
             init_logging(args.log_format);
-            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
                 Ok(rt) => rt,
                 Err(e) => {
                     eprintln!("redshop: cannot start the async runtime: {e}");
@@ -34,10 +37,14 @@ fn main() -> ExitCode {
 }
 
 fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,wasmtime=warn,cranelift=warn"));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,wasmtime=warn,cranelift=warn")
+    });
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi);
     match format {
         LogFormat::Json => builder.json().flatten_event(true).init(),
         LogFormat::Text => builder.compact().init(),
@@ -60,7 +67,11 @@ async fn up(args: UpArgs) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {admin} (admin): {e}"))?;
         tracing::info!(addr = %admin_listener.local_addr()?, "admin endpoints: /metrics /healthz /readyz");
-        tokio::spawn(redshop::admin::serve(admin_listener, app.clone(), ready.clone()));
+        tokio::spawn(redshop::admin::serve(
+            admin_listener,
+            app.clone(),
+            ready.clone(),
+        ));
     }
     tracing::info!(
         app = %app.name,

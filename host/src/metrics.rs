@@ -12,7 +12,9 @@ use std::time::Duration;
 use crate::runtime::InvokeError;
 
 /// Upper bounds of the latency buckets, in seconds.
-const BUCKETS: [f64; 12] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5, 10.0];
+const BUCKETS: [f64; 12] = [
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2.5, 10.0,
+];
 
 /// One component's counters.
 #[derive(Default)]
@@ -62,7 +64,10 @@ impl InFlight<'_> {
             m.buckets[i].fetch_add(1, Relaxed);
         }
         m.count.fetch_add(1, Relaxed);
-        m.sum_micros.fetch_add(u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX), Relaxed);
+        m.sum_micros.fetch_add(
+            u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
+            Relaxed,
+        );
     }
 }
 
@@ -123,48 +128,124 @@ impl Metrics {
         let mut out = String::new();
         let t = &self.trigger;
         for (name, help, value) in [
-            ("redshop_redis_subscriptions_total", "Redis trigger subscriptions established (reconnects included).", &t.subscriptions),
-            ("redshop_redis_messages_handled_total", "Redis trigger messages handled successfully.", &t.handled),
-            ("redshop_redis_messages_retried_total", "Redis trigger deliveries that failed and were retried.", &t.retried),
-            ("redshop_redis_messages_dead_total", "Redis trigger messages given up on after every attempt.", &t.dead),
+            (
+                "redshop_redis_subscriptions_total",
+                "Redis trigger subscriptions established (reconnects included).",
+                &t.subscriptions,
+            ),
+            (
+                "redshop_redis_messages_handled_total",
+                "Redis trigger messages handled successfully.",
+                &t.handled,
+            ),
+            (
+                "redshop_redis_messages_retried_total",
+                "Redis trigger deliveries that failed and were retried.",
+                &t.retried,
+            ),
+            (
+                "redshop_redis_messages_dead_total",
+                "Redis trigger messages given up on after every attempt.",
+                &t.dead,
+            ),
         ] {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}", value.load(Relaxed));
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}",
+                value.load(Relaxed)
+            );
         }
-        let _ = writeln!(out, "# HELP redshop_postgres_connections_opened_total Physical Postgres connections opened by the pools.");
-        let _ = writeln!(out, "# TYPE redshop_postgres_connections_opened_total counter");
-        let _ = writeln!(out, "redshop_postgres_connections_opened_total {pg_connections_opened}");
-        let _ = writeln!(out, "# HELP redshop_http_requests_total Responses by component and status class.");
+        let _ = writeln!(
+            out,
+            "# HELP redshop_postgres_connections_opened_total Physical Postgres connections opened by the pools."
+        );
+        let _ = writeln!(
+            out,
+            "# TYPE redshop_postgres_connections_opened_total counter"
+        );
+        let _ = writeln!(
+            out,
+            "redshop_postgres_connections_opened_total {pg_connections_opened}"
+        );
+        let _ = writeln!(
+            out,
+            "# HELP redshop_http_requests_total Responses by component and status class."
+        );
         let _ = writeln!(out, "# TYPE redshop_http_requests_total counter");
-        let _ = writeln!(out, "redshop_http_requests_total{{component=\"\",status=\"404\"}} {}", self.not_found.load(Relaxed));
+        let _ = writeln!(
+            out,
+            "redshop_http_requests_total{{component=\"\",status=\"404\"}} {}",
+            self.not_found.load(Relaxed)
+        );
         let mut histograms = String::new();
         let mut gauges = String::new();
         let mut failures = String::new();
         for (id, m) in components {
             for (class, counter) in m.by_class.iter().enumerate().skip(1) {
-                let _ = writeln!(out, "redshop_http_requests_total{{component=\"{id}\",status=\"{class}xx\"}} {}", counter.load(Relaxed));
+                let _ = writeln!(
+                    out,
+                    "redshop_http_requests_total{{component=\"{id}\",status=\"{class}xx\"}} {}",
+                    counter.load(Relaxed)
+                );
             }
             let mut cumulative = 0;
             for (bound, counter) in BUCKETS.iter().zip(&m.buckets) {
                 cumulative += counter.load(Relaxed);
-                let _ = writeln!(histograms, "redshop_http_request_duration_seconds_bucket{{component=\"{id}\",le=\"{bound}\"}} {cumulative}");
+                let _ = writeln!(
+                    histograms,
+                    "redshop_http_request_duration_seconds_bucket{{component=\"{id}\",le=\"{bound}\"}} {cumulative}"
+                );
             }
             let count = m.count.load(Relaxed);
-            let _ = writeln!(histograms, "redshop_http_request_duration_seconds_bucket{{component=\"{id}\",le=\"+Inf\"}} {count}");
+            let _ = writeln!(
+                histograms,
+                "redshop_http_request_duration_seconds_bucket{{component=\"{id}\",le=\"+Inf\"}} {count}"
+            );
             let sum = m.sum_micros.load(Relaxed) as f64 / 1e6;
-            let _ = writeln!(histograms, "redshop_http_request_duration_seconds_sum{{component=\"{id}\"}} {sum}");
-            let _ = writeln!(histograms, "redshop_http_request_duration_seconds_count{{component=\"{id}\"}} {count}");
-            let _ = writeln!(gauges, "redshop_http_requests_in_flight{{component=\"{id}\"}} {}", m.in_flight.load(Relaxed));
-            for (kind, counter) in [("trap", &m.traps), ("deadline", &m.deadlines), ("instantiate", &m.instantiate_failures)] {
-                let _ = writeln!(failures, "redshop_invocation_failures_total{{component=\"{id}\",kind=\"{kind}\"}} {}", counter.load(Relaxed));
+            let _ = writeln!(
+                histograms,
+                "redshop_http_request_duration_seconds_sum{{component=\"{id}\"}} {sum}"
+            );
+            let _ = writeln!(
+                histograms,
+                "redshop_http_request_duration_seconds_count{{component=\"{id}\"}} {count}"
+            );
+            let _ = writeln!(
+                gauges,
+                "redshop_http_requests_in_flight{{component=\"{id}\"}} {}",
+                m.in_flight.load(Relaxed)
+            );
+            for (kind, counter) in [
+                ("trap", &m.traps),
+                ("deadline", &m.deadlines),
+                ("instantiate", &m.instantiate_failures),
+            ] {
+                let _ = writeln!(
+                    failures,
+                    "redshop_invocation_failures_total{{component=\"{id}\",kind=\"{kind}\"}} {}",
+                    counter.load(Relaxed)
+                );
             }
         }
-        let _ = writeln!(out, "# HELP redshop_http_request_duration_seconds Time from routing to response head.");
-        let _ = writeln!(out, "# TYPE redshop_http_request_duration_seconds histogram");
+        let _ = writeln!(
+            out,
+            "# HELP redshop_http_request_duration_seconds Time from routing to response head."
+        );
+        let _ = writeln!(
+            out,
+            "# TYPE redshop_http_request_duration_seconds histogram"
+        );
         out.push_str(&histograms);
-        let _ = writeln!(out, "# HELP redshop_http_requests_in_flight Requests being handled now.");
+        let _ = writeln!(
+            out,
+            "# HELP redshop_http_requests_in_flight Requests being handled now."
+        );
         let _ = writeln!(out, "# TYPE redshop_http_requests_in_flight gauge");
         out.push_str(&gauges);
-        let _ = writeln!(out, "# HELP redshop_invocation_failures_total Invocations that ended without a guest response.");
+        let _ = writeln!(
+            out,
+            "# HELP redshop_invocation_failures_total Invocations that ended without a guest response."
+        );
         let _ = writeln!(out, "# TYPE redshop_invocation_failures_total counter");
         out.push_str(&failures);
         out

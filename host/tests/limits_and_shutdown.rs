@@ -37,7 +37,11 @@ fn a_trap_fails_only_its_own_request() {
     let (status, body) = app.get("/x?op=trap");
     assert_eq!((status, body.as_str()), (500, ""), "no internals leak");
     assert_eq!(app.get_json("/x").0, 200, "the next request succeeds");
-    assert!(app.wait_for_log("request failed"), "the cause is logged: {}", app.logs());
+    assert!(
+        app.wait_for_log("request failed"),
+        "the cause is logged: {}",
+        app.logs()
+    );
 }
 
 #[test]
@@ -57,8 +61,16 @@ fn an_endless_loop_hits_the_deadline_and_others_keep_being_served() {
     for handle in loops {
         assert_eq!(handle.join().expect("thread"), 504);
     }
-    let metrics = common::send(ureq::get(&format!("{}/metrics", app.admin.as_deref().expect("admin")))).1;
-    assert!(metrics.contains("redshop_invocation_failures_total{component=\"probe\",kind=\"deadline\"} 4"), "{metrics}");
+    let metrics = common::send(ureq::get(&format!(
+        "{}/metrics",
+        app.admin.as_deref().expect("admin")
+    )))
+    .1;
+    assert!(
+        metrics
+            .contains("redshop_invocation_failures_total{component=\"probe\",kind=\"deadline\"} 4"),
+        "{metrics}"
+    );
 }
 
 #[test]
@@ -67,10 +79,14 @@ fn a_memory_bomb_is_capped() {
     let started = Instant::now();
     let (status, _) = app.get("/x?op=bomb");
     assert_eq!(status, 500);
-    assert!(started.elapsed() < Duration::from_secs(1), "stopped by the cap, not the deadline");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "stopped by the cap, not the deadline"
+    );
     assert_eq!(app.get_json("/x").0, 200);
     // The host's peak memory stays far below what an uncapped guest reaches (4 GiB).
-    let status = std::fs::read_to_string(format!("/proc/{}/status", app.pid())).expect("proc status");
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", app.pid())).expect("proc status");
     let peak_kib: u64 = status
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
@@ -91,8 +107,17 @@ fn shutdown_drains_in_flight_requests_and_exits_zero() {
     let (status, body) = slow.join().expect("thread");
     assert_eq!(status, 200, "the in-flight request finished: {body}");
     assert_eq!(code, Some(0), "{logs}");
-    assert!(started.elapsed() >= Duration::from_millis(500), "waited for the request");
-    assert!(ureq::get(&format!("{base}/x")).timeout(Duration::from_secs(2)).call().is_err(), "no longer accepting");
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "waited for the request"
+    );
+    assert!(
+        ureq::get(&format!("{base}/x"))
+            .timeout(Duration::from_secs(2))
+            .call()
+            .is_err(),
+        "no longer accepting"
+    );
 }
 
 #[test]
@@ -101,9 +126,19 @@ fn guest_output_is_logged_with_its_component() {
     app.get("/x?op=print&text=marker42");
     assert!(app.wait_for_log("stderr says marker42"), "{}", app.logs());
     let logs = app.logs();
-    let line = logs.lines().find(|l| l.contains("stdout says marker42")).unwrap_or_else(|| panic!("{logs}"));
-    assert!(line.contains("component=probe") && line.contains("stream=\"stdout\"") || line.contains("stream=stdout"), "{line}");
-    assert!(logs.lines().any(|l| l.contains("stderr says marker42")), "{logs}");
+    let line = logs
+        .lines()
+        .find(|l| l.contains("stdout says marker42"))
+        .unwrap_or_else(|| panic!("{logs}"));
+    assert!(
+        line.contains("component=probe") && line.contains("stream=\"stdout\"")
+            || line.contains("stream=stdout"),
+        "{line}"
+    );
+    assert!(
+        logs.lines().any(|l| l.contains("stderr says marker42")),
+        "{logs}"
+    );
 }
 
 #[test]
@@ -114,7 +149,10 @@ fn admin_endpoints_stay_off_the_app_listener() {
     assert_eq!(common::send(ureq::get(&format!("{admin}/readyz"))).0, 200);
     app.get("/x");
     let metrics = common::send(ureq::get(&format!("{admin}/metrics"))).1;
-    assert!(metrics.contains("redshop_http_requests_total{component=\"probe\",status=\"2xx\"}"), "{metrics}");
+    assert!(
+        metrics.contains("redshop_http_requests_total{component=\"probe\",status=\"2xx\"}"),
+        "{metrics}"
+    );
     // The app's listener routes /metrics to the component like any other path.
     let (_, echo) = app.get_json("/metrics");
     assert_eq!(common::header(&echo, "spin-path-info"), Some("/metrics"));

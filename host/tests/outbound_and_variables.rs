@@ -51,8 +51,12 @@ fn fetch_path(prefix: &str, port: u16) -> String {
 fn start(allowed: u16, templated: u16, extra_env: &[(&str, &str)]) -> TestApp {
     let manifest = outbound_manifest(allowed);
     let mut spec = common::spec(&manifest);
-    spec.env.push(("SPIN_VARIABLE_UPSTREAM_PORT".into(), templated.to_string()));
-    spec.env.push(("SPIN_VARIABLE_API_TOKEN".into(), "s3cr3t-t0ken-value".into()));
+    spec.env
+        .push(("SPIN_VARIABLE_UPSTREAM_PORT".into(), templated.to_string()));
+    spec.env.push((
+        "SPIN_VARIABLE_API_TOKEN".into(),
+        "s3cr3t-t0ken-value".into(),
+    ));
     for (k, v) in extra_env {
         spec.env.push(((*k).into(), (*v).into()));
     }
@@ -66,18 +70,37 @@ fn outbound_requests_follow_the_allow_list() {
     let app = start(a, b, &[]);
 
     let (_, out) = app.get_json(&fetch_path("allowed", a));
-    assert_eq!((out["status"].as_u64(), out["body"].as_str()), (Some(200), Some("from upstream a")), "{out}");
+    assert_eq!(
+        (out["status"].as_u64(), out["body"].as_str()),
+        (Some(200), Some("from upstream a")),
+        "{out}"
+    );
     // Another port on the same host is not on the list.
     let (_, out) = app.get_json(&fetch_path("allowed", b));
-    assert!(out["error"].as_str().is_some_and(|e| e.contains("HttpRequestDenied")), "{out}");
+    assert!(
+        out["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("HttpRequestDenied")),
+        "{out}"
+    );
     // A component without allowed_outbound_hosts reaches nothing.
     let (_, out) = app.get_json(&fetch_path("none", a));
-    assert!(out["error"].as_str().is_some_and(|e| e.contains("HttpRequestDenied")), "{out}");
+    assert!(
+        out["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("HttpRequestDenied")),
+        "{out}"
+    );
     // Templated entries are rendered from application variables.
     let (_, out) = app.get_json(&fetch_path("templated", b));
     assert_eq!(out["body"], "from upstream b", "{out}");
     let (_, out) = app.get_json(&fetch_path("templated", a));
-    assert!(out["error"].as_str().is_some_and(|e| e.contains("HttpRequestDenied")), "{out}");
+    assert!(
+        out["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("HttpRequestDenied")),
+        "{out}"
+    );
 }
 
 #[test]
@@ -88,9 +111,19 @@ fn variables_come_from_defaults_and_the_environment() {
     assert_eq!(out["value"], "hello, world");
     // A name the component did not declare is undefined, not a trap.
     let (_, out) = app.get_json("/allowed/x?op=var&name=upstream_port");
-    assert!(out["error"].as_str().is_some_and(|e| e.contains("Undefined")), "{out}");
+    assert!(
+        out["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("Undefined")),
+        "{out}"
+    );
     let (_, out) = app.get_json("/allowed/x?op=var&name=Bad-Name");
-    assert!(out["error"].as_str().is_some_and(|e| e.contains("InvalidName")), "{out}");
+    assert!(
+        out["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("InvalidName")),
+        "{out}"
+    );
     drop(app);
 
     let app = start(a, a, &[("SPIN_VARIABLE_GREETING", "howdy")]);
@@ -103,8 +136,12 @@ fn secret_values_never_reach_the_log() {
     let a = upstream("a");
     let manifest = outbound_manifest(a);
     let mut spec = common::spec(&manifest);
-    spec.env.push(("SPIN_VARIABLE_UPSTREAM_PORT".into(), a.to_string()));
-    spec.env.push(("SPIN_VARIABLE_API_TOKEN".into(), "s3cr3t-t0ken-value".into()));
+    spec.env
+        .push(("SPIN_VARIABLE_UPSTREAM_PORT".into(), a.to_string()));
+    spec.env.push((
+        "SPIN_VARIABLE_API_TOKEN".into(),
+        "s3cr3t-t0ken-value".into(),
+    ));
     spec.env.push(("RUST_LOG".into(), "trace".into()));
     let app = TestApp::start(spec);
     let (_, out) = app.get_json("/allowed/x?op=var&name=token");
@@ -112,16 +149,23 @@ fn secret_values_never_reach_the_log() {
     let (code, logs) = app.terminate();
     assert_eq!(code, Some(0));
     assert!(logs.contains("request"), "trace logging was on: {logs}");
-    assert!(!logs.contains("s3cr3t-t0ken-value"), "secret leaked into the log");
+    assert!(
+        !logs.contains("s3cr3t-t0ken-value"),
+        "secret leaked into the log"
+    );
 }
 
 #[test]
 fn missing_required_variable_stops_start_up_and_names_it() {
     let manifest = outbound_manifest(1);
     let mut spec = common::spec(&manifest);
-    spec.env.push(("SPIN_VARIABLE_UPSTREAM_PORT".into(), "1".into()));
+    spec.env
+        .push(("SPIN_VARIABLE_UPSTREAM_PORT".into(), "1".into()));
     let output = TestApp::try_start(spec).err().expect("must not start");
-    assert!(output.contains("api_token") && output.contains("SPIN_VARIABLE_API_TOKEN"), "{output}");
+    assert!(
+        output.contains("api_token") && output.contains("SPIN_VARIABLE_API_TOKEN"),
+        "{output}"
+    );
 }
 
 #[test]
@@ -129,8 +173,10 @@ fn env_flag_sets_component_environment() {
     let a = upstream("a");
     let manifest = outbound_manifest(a);
     let mut spec = common::spec(&manifest);
-    spec.env.push(("SPIN_VARIABLE_UPSTREAM_PORT".into(), a.to_string()));
-    spec.env.push(("SPIN_VARIABLE_API_TOKEN".into(), "x".into()));
+    spec.env
+        .push(("SPIN_VARIABLE_UPSTREAM_PORT".into(), a.to_string()));
+    spec.env
+        .push(("SPIN_VARIABLE_API_TOKEN".into(), "x".into()));
     spec.args = vec!["--env".into(), "SHOP_MODE=test".into()];
     let app = TestApp::start(spec);
     let (_, out) = app.get_json("/none/x?op=env&name=SHOP_MODE");

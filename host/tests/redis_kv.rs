@@ -49,7 +49,12 @@ fn ops(app: &TestApp, path: &str, target: Value, ops: Value) -> Vec<String> {
     body["ops"] = ops;
     let (status, out) = post_json(&app.url(path), &body);
     assert_eq!(status, 200, "{out}");
-    out["results"].as_array().expect("results").iter().map(|v| v.as_str().unwrap_or_default().to_owned()).collect()
+    out["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .collect()
 }
 
 #[test]
@@ -86,9 +91,18 @@ fn redis_commands_work_and_the_twin_is_denied() {
     assert_eq!(out[8], "Ok(2)");
     assert_eq!(out[9], "Ok(())");
     assert!(out[10].contains("Binary([104, 105])"), "{}", out[10]);
-    assert!(out[11].starts_with("Err(Error::Other("), "a command error is reported, not a trap: {}", out[11]);
+    assert!(
+        out[11].starts_with("Err(Error::Other("),
+        "a command error is reported, not a trap: {}",
+        out[11]
+    );
 
-    let out = ops(&app, "/denied", json!({ "redis": redis_server() }), json!([["get", "x"]]));
+    let out = ops(
+        &app,
+        "/denied",
+        json!({ "redis": redis_server() }),
+        json!([["get", "x"]]),
+    );
     assert_eq!(out, vec!["open: Error::InvalidAddress".to_owned()]);
 }
 
@@ -102,12 +116,35 @@ fn key_value_on_both_backends_and_labels_are_enforced() {
             &app,
             "/allowed",
             json!({ "kv": label }),
-            json!([["set", k, "v"], ["get", k], ["exists", k], ["delete", k], ["exists", k], ["get", k]]),
+            json!([
+                ["set", k, "v"],
+                ["get", k],
+                ["exists", k],
+                ["delete", k],
+                ["exists", k],
+                ["get", k]
+            ]),
         );
-        assert_eq!(out, vec!["Ok(())", "Ok(Some(\"v\"))", "Ok(true)", "Ok(())", "Ok(false)", "Ok(None)"], "{label}");
+        assert_eq!(
+            out,
+            vec![
+                "Ok(())",
+                "Ok(Some(\"v\"))",
+                "Ok(true)",
+                "Ok(())",
+                "Ok(false)",
+                "Ok(None)"
+            ],
+            "{label}"
+        );
     }
     // The Redis-backed store really is in Redis.
-    ops(&app, "/allowed", json!({ "kv": "shared" }), json!([["set", k, "in-redis"]]));
+    ops(
+        &app,
+        "/allowed",
+        json!({ "kv": "shared" }),
+        json!([["set", k, "in-redis"]]),
+    );
     let mut c = keys.conn();
     let stored: Option<String> = redis::cmd("GET").arg(&k).query(&mut c).expect("get");
     assert_eq!(stored.as_deref(), Some("in-redis"));
@@ -122,7 +159,10 @@ fn key_value_on_both_backends_and_labels_are_enforced() {
 fn the_default_store_survives_a_restart() {
     let keys = TestKeys::new();
     let state = tempfile::tempdir().expect("tempdir");
-    let rc = format!("state_dir = \"{}\"\n{RUNTIME_CONFIG}", state.path().display());
+    let rc = format!(
+        "state_dir = \"{}\"\n{RUNTIME_CONFIG}",
+        state.path().display()
+    );
     let m = manifest("127.0.0.1:6379");
     let start = || {
         let mut spec = common::spec(&m);
@@ -130,20 +170,36 @@ fn the_default_store_survives_a_restart() {
         TestApp::start(spec)
     };
     let app = start();
-    ops(&app, "/allowed", json!({ "kv": "default" }), json!([["set", keys.prefix, "kept"]]));
+    ops(
+        &app,
+        "/allowed",
+        json!({ "kv": "default" }),
+        json!([["set", keys.prefix, "kept"]]),
+    );
     let (code, _) = app.terminate();
     assert_eq!(code, Some(0));
     let app = start();
-    let out = ops(&app, "/allowed", json!({ "kv": "default" }), json!([["get", keys.prefix], ["keys"]]));
+    let out = ops(
+        &app,
+        "/allowed",
+        json!({ "kv": "default" }),
+        json!([["get", keys.prefix], ["keys"]]),
+    );
     assert_eq!(out[0], "Ok(Some(\"kept\"))");
     assert!(out[1].contains(&keys.prefix), "{}", out[1]);
 }
 
 #[test]
 fn an_unknown_label_in_the_manifest_stops_start_up() {
-    let m = manifest("127.0.0.1:6379").replace("[\"default\", \"shared\"]", "[\"default\", \"nowhere\"]");
-    let output = TestApp::try_start(common::spec(&m)).err().expect("must not start");
-    assert!(output.contains("`allowed`") && output.contains("nowhere"), "{output}");
+    let m = manifest("127.0.0.1:6379")
+        .replace("[\"default\", \"shared\"]", "[\"default\", \"nowhere\"]");
+    let output = TestApp::try_start(common::spec(&m))
+        .err()
+        .expect("must not start");
+    assert!(
+        output.contains("`allowed`") && output.contains("nowhere"),
+        "{output}"
+    );
 }
 
 #[test]
@@ -154,12 +210,22 @@ fn a_redis_outage_gives_prompt_errors_and_recovers() {
     let address = format!("redis://{}", relay.addr());
     let k = format!("{}:k", keys.prefix);
     let set = json!([["set", k, "1"]]);
-    assert_eq!(ops(&app, "/allowed", json!({ "redis": address }), set.clone()), vec!["Ok(())"]);
+    assert_eq!(
+        ops(&app, "/allowed", json!({ "redis": address }), set.clone()),
+        vec!["Ok(())"]
+    );
     relay.cut();
     let started = Instant::now();
     let out = ops(&app, "/allowed", json!({ "redis": address }), set.clone());
-    assert!(out[0].contains("Err") || out[0].starts_with("open"), "{out:?}");
-    assert!(started.elapsed() < Duration::from_secs(6), "error took {:?}", started.elapsed());
+    assert!(
+        out[0].contains("Err") || out[0].starts_with("open"),
+        "{out:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "error took {:?}",
+        started.elapsed()
+    );
     relay.restore();
     let recovered = (0..10).any(|_| {
         std::thread::sleep(Duration::from_millis(200));

@@ -6,8 +6,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::services::{Relay, TestKeys};
 use common::TestApp;
+use common::services::{Relay, TestKeys};
 
 fn manifest(redis_addr: &str, channel: &str, prefix: &str) -> String {
     format!(
@@ -52,7 +52,11 @@ fn wait_subscribed(keys: &TestKeys, channel: &str) {
     let mut c = keys.conn();
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
-        let counts: Vec<(String, i64)> = redis::cmd("PUBSUB").arg("NUMSUB").arg(channel).query(&mut c).expect("numsub");
+        let counts: Vec<(String, i64)> = redis::cmd("PUBSUB")
+            .arg("NUMSUB")
+            .arg(channel)
+            .query(&mut c)
+            .expect("numsub");
         if counts.first().is_some_and(|(_, n)| *n > 0) {
             return;
         }
@@ -63,11 +67,18 @@ fn wait_subscribed(keys: &TestKeys, channel: &str) {
 
 fn publish(keys: &TestKeys, channel: &str, message: &str) {
     let mut c = keys.conn();
-    let _: i64 = redis::cmd("PUBLISH").arg(channel).arg(message).query(&mut c).expect("publish");
+    let _: i64 = redis::cmd("PUBLISH")
+        .arg(channel)
+        .arg(message)
+        .query(&mut c)
+        .expect("publish");
 }
 
 fn handled(keys: &TestKeys) -> i64 {
-    redis::cmd("SCARD").arg(format!("{}:handled", keys.prefix)).query(&mut keys.conn()).expect("scard")
+    redis::cmd("SCARD")
+        .arg(format!("{}:handled", keys.prefix))
+        .query(&mut keys.conn())
+        .expect("scard")
 }
 
 fn wait_handled(keys: &TestKeys, n: i64, within: Duration) -> i64 {
@@ -89,7 +100,11 @@ fn every_published_message_is_handled() {
     wait_subscribed(&keys, &channel);
     let mut c = keys.conn();
     for i in 0..1000 {
-        let _: i64 = redis::cmd("PUBLISH").arg(&channel).arg(format!("ok:{i}")).query(&mut c).expect("publish");
+        let _: i64 = redis::cmd("PUBLISH")
+            .arg(&channel)
+            .arg(format!("ok:{i}"))
+            .query(&mut c)
+            .expect("publish");
     }
     assert_eq!(wait_handled(&keys, 1000, Duration::from_secs(60)), 1000);
     drop(app);
@@ -104,15 +119,37 @@ fn failures_are_retried_then_logged_as_dead() {
     publish(&keys, &channel, "fail-once:a");
     publish(&keys, &channel, "fail:b");
     publish(&keys, &channel, "trap:c");
-    assert_eq!(wait_handled(&keys, 1, Duration::from_secs(10)), 1, "the retried message is handled");
+    assert_eq!(
+        wait_handled(&keys, 1, Duration::from_secs(10)),
+        1,
+        "the retried message is handled"
+    );
     let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline && app.logs().matches("message dropped after every attempt failed").count() < 2 {
+    while Instant::now() < deadline
+        && app
+            .logs()
+            .matches("message dropped after every attempt failed")
+            .count()
+            < 2
+    {
         std::thread::sleep(Duration::from_millis(50));
     }
     let logs = app.logs();
-    assert!(logs.lines().any(|l| l.contains("message dropped") && l.contains("fail:b") && l.contains("attempts=3")), "{logs}");
-    assert!(logs.lines().any(|l| l.contains("message dropped") && l.contains("trap:c")), "{logs}");
-    let attempts: i64 = redis::cmd("GET").arg(format!("{}:attempts:b", keys.prefix)).query(&mut keys.conn()).expect("get");
+    assert!(
+        logs.lines().any(|l| l.contains("message dropped")
+            && l.contains("fail:b")
+            && l.contains("attempts=3")),
+        "{logs}"
+    );
+    assert!(
+        logs.lines()
+            .any(|l| l.contains("message dropped") && l.contains("trap:c")),
+        "{logs}"
+    );
+    let attempts: i64 = redis::cmd("GET")
+        .arg(format!("{}:attempts:b", keys.prefix))
+        .query(&mut keys.conn())
+        .expect("get");
     assert_eq!(attempts, 3, "max_attempts bounds the retries");
 }
 
@@ -132,7 +169,10 @@ fn the_subscription_survives_redis_going_away() {
     // The subscription comes back by itself: a second subscription is counted.
     let admin = app.admin.clone().expect("admin");
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !common::send(ureq::get(&format!("{admin}/metrics"))).1.contains("redshop_redis_subscriptions_total 2") {
+    while !common::send(ureq::get(&format!("{admin}/metrics")))
+        .1
+        .contains("redshop_redis_subscriptions_total 2")
+    {
         assert!(Instant::now() < deadline, "never resubscribed");
         std::thread::sleep(Duration::from_millis(50));
     }

@@ -42,10 +42,18 @@ fn selecting_a_caller_without_its_callee_is_a_start_up_error() {
     let mut spec = common::spec(TWO);
     spec.args = vec!["--component-id".into(), "front".into()];
     let output = TestApp::try_start(spec).err().expect("must not start");
-    assert!(output.contains("`front` cannot use service chaining to unselected component `back`"), "{output}");
+    assert!(
+        output.contains("`front` cannot use service chaining to unselected component `back`"),
+        "{output}"
+    );
 
     let mut spec = common::spec(TWO);
-    spec.args = vec!["--component-id".into(), "front".into(), "--component-id".into(), "back".into()];
+    spec.args = vec![
+        "--component-id".into(),
+        "front".into(),
+        "--component-id".into(),
+        "back".into(),
+    ];
     let app = TestApp::start(spec);
     let (_, out) = app.get_json("/front/x?op=fetch&url=http%3A%2F%2Fback.spin.internal%2F");
     assert_eq!(out["status"], 200, "{out}");
@@ -61,9 +69,17 @@ fn unknown_component_id_is_refused() {
 
 #[test]
 fn unsupported_manifest_field_is_refused_naming_field_and_component() {
-    let manifest = TWO.replace("[component.alone]\n", "[component.alone]\nsqlite_databases = [\"default\"]\n");
-    let output = TestApp::try_start(common::spec(&manifest)).err().expect("must not start");
-    assert!(output.contains("sqlite_databases") && output.contains("alone"), "{output}");
+    let manifest = TWO.replace(
+        "[component.alone]\n",
+        "[component.alone]\nsqlite_databases = [\"default\"]\n",
+    );
+    let output = TestApp::try_start(common::spec(&manifest))
+        .err()
+        .expect("must not start");
+    assert!(
+        output.contains("sqlite_databases") && output.contains("alone"),
+        "{output}"
+    );
 }
 
 #[test]
@@ -87,7 +103,13 @@ fn second_start_uses_the_compilation_cache() {
     };
     let first = run();
     // Three components share one file: compiled once, then loaded from the cache.
-    assert!(first.contains("components=3 compiled=1 cached=0"), "{first}");
+    assert!(
+        first.contains("components=3 compiled=1 cached=0"),
+        "{first}"
+    );
     let second = run();
-    assert!(second.contains("components=3 compiled=0 cached=1"), "{second}");
+    assert!(
+        second.contains("components=3 compiled=0 cached=1"),
+        "{second}"
+    );
 }

@@ -20,9 +20,16 @@ fn probe_fixture_imports_only_what_its_world_allows() {
 
 #[test]
 fn capability_fixtures_import_only_what_their_worlds_allow() {
-    for (guest, world) in [("guest-pg", "pg"), ("guest-kv-redis", "kv-redis"), ("guest-subscriber", "subscriber")] {
+    for (guest, world) in [
+        ("guest-pg", "pg"),
+        ("guest-kv-redis", "kv-redis"),
+        ("guest-subscriber", "subscriber"),
+    ] {
         let extra = violations(&common::guest(guest), &fixture_wit(), world);
-        assert!(extra.is_empty(), "{guest} imports outside its world: {extra:?}");
+        assert!(
+            extra.is_empty(),
+            "{guest} imports outside its world: {extra:?}"
+        );
     }
 }
 

@@ -2,8 +2,8 @@
 //! only by service chaining, configured by files the host (and Spin) accept, and built to
 //! import nothing beyond its WIT world.
 
-use redshop_e2e::product::{Data, ProductApp, product_wasm};
 use redshop_e2e::pg_host_port;
+use redshop_e2e::product::{Data, ProductApp, product_wasm};
 use redshop_spin::manifest::HttpRoute;
 use redshop_spin::{HostConfig, Manifest, RuntimeConfig};
 use redshop_testkit::{AppSpec, TestApp, build_wasm, redshop_binary, send, wit, workspace_dir};

@@ -27,18 +27,20 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use crate::bindings::redis_trigger::RedisTriggerPre;
 use crate::engine::{CompileCache, build_engine, start_epoch_ticker};
 use crate::key_value::KvBackends;
+use crate::metrics::{ComponentMetrics, Metrics};
 use crate::outbound_redis::RedisClients;
 use crate::postgres::PgPools;
-use crate::services::Services;
-use redshop_spin::host_config_services::RedisTriggerConfig;
-use crate::metrics::{ComponentMetrics, Metrics};
 use crate::runtime::InstanceState;
+use crate::services::Services;
 use crate::variables::resolve_application;
+use redshop_spin::host_config_services::RedisTriggerConfig;
 
 mod resolve;
 
 pub use resolve::RedisSubscription;
-use resolve::{check_chaining_targets, redis_subscriptions, select_components, variables_providers};
+use resolve::{
+    check_chaining_targets, redis_subscriptions, select_components, variables_providers,
+};
 
 /// A component cap when neither `runtime-config.toml` nor `redshop.toml` sets one. Spin's
 /// default is the wasm32 maximum (4 GiB), which lets one bad request take the machine;
@@ -146,9 +148,14 @@ impl App {
         let start = Instant::now();
         let manifest = Manifest::from_file(&opts.manifest)
             .with_context(|| format!("loading {}", opts.manifest.display()))?;
-        let base = opts.manifest.parent().map(Path::to_path_buf).unwrap_or_default();
+        let base = opts
+            .manifest
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let runtime_config = match &opts.runtime_config {
-            Some(path) => RuntimeConfig::from_file(path).with_context(|| format!("loading {}", path.display()))?,
+            Some(path) => RuntimeConfig::from_file(path)
+                .with_context(|| format!("loading {}", path.display()))?,
             None => RuntimeConfig::default(),
         };
         let host_config_path = opts.host_config.clone().or_else(|| {
@@ -156,7 +163,8 @@ impl App {
             beside.is_file().then_some(beside)
         });
         let host_config = match &host_config_path {
-            Some(path) => HostConfig::from_file(path).with_context(|| format!("loading {}", path.display()))?,
+            Some(path) => HostConfig::from_file(path)
+                .with_context(|| format!("loading {}", path.display()))?,
             None => HostConfig::default(),
         };
 
@@ -166,7 +174,9 @@ impl App {
         let providers = variables_providers(&runtime_config, &base)?;
         let app_values = resolve_application(&manifest.variables, &providers)?;
 
-        let max_instance_memory = runtime_config.max_instance_memory.unwrap_or(DEFAULT_MAX_INSTANCE_MEMORY);
+        let max_instance_memory = runtime_config
+            .max_instance_memory
+            .unwrap_or(DEFAULT_MAX_INSTANCE_MEMORY);
         let engine = build_engine(&host_config.pooling, max_instance_memory)?;
         start_epoch_ticker(&engine);
         let mut linker = Linker::<InstanceState>::new(&engine);
@@ -184,7 +194,8 @@ impl App {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| base.clone());
         let state_dir = runtime_config.resolved_state_dir(&base);
-        let kv = KvBackends::from_config(&runtime_config, &runtime_config_dir, state_dir.as_deref())?;
+        let kv =
+            KvBackends::from_config(&runtime_config, &runtime_config_dir, state_dir.as_deref())?;
         let http_components: HashSet<&str> = manifest
             .triggers
             .http
@@ -193,16 +204,25 @@ impl App {
             .map(|t| t.component.as_str())
             .collect();
         let redis_subscriptions = redis_subscriptions(&manifest, &selected, &app_values)?;
-        let redis_components: HashSet<&str> =
-            redis_subscriptions.iter().flat_map(|s| s.components.iter().map(String::as_str)).collect();
+        let redis_components: HashSet<&str> = redis_subscriptions
+            .iter()
+            .flat_map(|s| s.components.iter().map(String::as_str))
+            .collect();
 
         let cache_dir = if opts.no_cache {
             None
         } else {
-            Some(opts.cache_dir.clone().unwrap_or_else(|| base.join(&host_config.cache.dir)))
+            Some(
+                opts.cache_dir
+                    .clone()
+                    .unwrap_or_else(|| base.join(&host_config.cache.dir)),
+            )
         };
         let cache = CompileCache::new(cache_dir);
-        let files_root = state_dir.clone().unwrap_or_else(|| base.join(".spin")).join("redshop");
+        let files_root = state_dir
+            .clone()
+            .unwrap_or_else(|| base.join(".spin"))
+            .join("redshop");
         let mut report = StartupReport::default();
         let mut components = HashMap::new();
         // Several ids may share one source file; each file is loaded once.
@@ -213,12 +233,17 @@ impl App {
             let component = match loaded.get(&source) {
                 Some(component) => component.clone(),
                 None => {
-                    let wasm = std::fs::read(&source)
-                        .with_context(|| format!("component `{id}`: cannot read source {}", source.display()))?;
-                    let (component, cached) = cache
-                        .load(&engine, &wasm)
-                        .with_context(|| format!("component `{id}`: cannot compile {}", source.display()))?;
-                    if cached { report.cached += 1 } else { report.compiled += 1 }
+                    let wasm = std::fs::read(&source).with_context(|| {
+                        format!("component `{id}`: cannot read source {}", source.display())
+                    })?;
+                    let (component, cached) = cache.load(&engine, &wasm).with_context(|| {
+                        format!("component `{id}`: cannot compile {}", source.display())
+                    })?;
+                    if cached {
+                        report.cached += 1
+                    } else {
+                        report.compiled += 1
+                    }
                     loaded.insert(source.clone(), component.clone());
                     component
                 }
@@ -226,12 +251,16 @@ impl App {
             let instance_pre = linker
                 .instantiate_pre(&component)
                 .map_err(anyhow::Error::from)
-                .with_context(|| format!("component `{id}`: imports something redshop does not provide"))?;
+                .with_context(|| {
+                    format!("component `{id}`: imports something redshop does not provide")
+                })?;
             let pre = if http_components.contains(id.as_str()) {
                 Some(
                     ProxyPre::new(instance_pre.clone())
                         .map_err(anyhow::Error::from)
-                        .with_context(|| format!("component `{id}`: does not export wasi:http/incoming-handler"))?,
+                        .with_context(|| {
+                            format!("component `{id}`: does not export wasi:http/incoming-handler")
+                        })?,
                 )
             } else {
                 None
@@ -240,7 +269,9 @@ impl App {
                 Some(
                     RedisTriggerPre::new(instance_pre)
                         .map_err(anyhow::Error::from)
-                        .with_context(|| format!("component `{id}`: does not export fermyon:spin/inbound-redis"))?,
+                        .with_context(|| {
+                            format!("component `{id}`: does not export fermyon:spin/inbound-redis")
+                        })?,
                 )
             } else {
                 None
@@ -263,7 +294,11 @@ impl App {
                 .with_context(|| format!("component `{id}`: field `allowed_outbound_hosts`"))?;
             let outbound = AllowedHosts::parse(&hosts)
                 .with_context(|| format!("component `{id}`: field `allowed_outbound_hosts`"))?;
-            let mut env: Vec<(String, String)> = spec.environment.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let mut env: Vec<(String, String)> = spec
+                .environment
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
             env.extend(opts.env.iter().cloned());
             let files_dir = crate::app_files::stage(id, spec, &base, &files_root)?;
 
@@ -283,10 +318,16 @@ impl App {
             );
         }
 
-        let routes = manifest.triggers.http.iter().filter_map(|t| match &t.route {
-            HttpRoute::Path(route) if selected.contains(&t.component) => Some((route.clone(), t.component.clone())),
-            _ => None,
-        });
+        let routes = manifest
+            .triggers
+            .http
+            .iter()
+            .filter_map(|t| match &t.route {
+                HttpRoute::Path(route) if selected.contains(&t.component) => {
+                    Some((route.clone(), t.component.clone()))
+                }
+                _ => None,
+            });
         let router = Router::build(routes).context("building the HTTP router")?;
 
         let limits = &host_config.limits;
@@ -302,7 +343,9 @@ impl App {
                 max_instance_memory: usize::try_from(max_instance_memory).unwrap_or(usize::MAX),
                 max_request_body_bytes: limits.max_request_body_bytes,
                 drain_timeout: Duration::from_millis(limits.drain_timeout_ms),
-                max_concurrent_requests: usize::try_from(limits.max_concurrent_requests).unwrap_or(1).max(1),
+                max_concurrent_requests: usize::try_from(limits.max_concurrent_requests)
+                    .unwrap_or(1)
+                    .max(1),
             },
             metrics: Metrics::default(),
             services: Arc::new(Services {
@@ -332,4 +375,3 @@ fn boot_id() -> u32 {
         .unwrap_or_default();
     nanos ^ std::process::id().rotate_left(16)
 }
-

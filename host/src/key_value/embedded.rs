@@ -37,7 +37,9 @@ impl Embedded {
         f: impl FnOnce(&Database) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
         let db = self.db.clone();
-        tokio::task::spawn_blocking(move || f(&db)).await.context("key-value worker failed")?
+        tokio::task::spawn_blocking(move || f(&db))
+            .await
+            .context("key-value worker failed")?
     }
 
     /// The value of `key` in `label`.
@@ -60,7 +62,8 @@ impl Embedded {
         let label = label.to_owned();
         self.blocking(move |db| {
             let tx = db.begin_write()?;
-            tx.open_table(table(&label))?.insert(key.as_str(), value.as_slice())?;
+            tx.open_table(table(&label))?
+                .insert(key.as_str(), value.as_slice())?;
             tx.commit()?;
             Ok(())
         })

@@ -21,7 +21,6 @@ impl InstanceState {
         let s = self.table.get(store)?;
         Ok((s.label.clone(), s.backend.clone()))
     }
-
 }
 
 async fn kv_redis(
@@ -49,44 +48,72 @@ impl HostStore for InstanceState {
     async fn get(&mut self, store: Resource<KvStore>, key: String) -> Outcome<Option<Vec<u8>>> {
         let (label, backend) = self.kv(&store)?;
         Ok(match backend {
-            Backend::Embedded(db) => db.get(&label, key).await.map_err(|e| backend_error(&label, e)),
-            Backend::Redis(url) => match kv_redis(self.services.redis.clone(), &label, &url).await {
-                Ok(mut c) => c.get(key).await.map_err(|e| backend_error(&label, e)),
-                Err(e) => Err(e),
-            },
+            Backend::Embedded(db) => db
+                .get(&label, key)
+                .await
+                .map_err(|e| backend_error(&label, e)),
+            Backend::Redis(url) => {
+                match kv_redis(self.services.redis.clone(), &label, &url).await {
+                    Ok(mut c) => c.get(key).await.map_err(|e| backend_error(&label, e)),
+                    Err(e) => Err(e),
+                }
+            }
         })
     }
 
     async fn set(&mut self, store: Resource<KvStore>, key: String, value: Vec<u8>) -> Outcome<()> {
         let (label, backend) = self.kv(&store)?;
         Ok(match backend {
-            Backend::Embedded(db) => db.set(&label, key, value).await.map_err(|e| backend_error(&label, e)),
-            Backend::Redis(url) => match kv_redis(self.services.redis.clone(), &label, &url).await {
-                Ok(mut c) => c.set(key, value).await.map_err(|e| backend_error(&label, e)),
-                Err(e) => Err(e),
-            },
+            Backend::Embedded(db) => db
+                .set(&label, key, value)
+                .await
+                .map_err(|e| backend_error(&label, e)),
+            Backend::Redis(url) => {
+                match kv_redis(self.services.redis.clone(), &label, &url).await {
+                    Ok(mut c) => c
+                        .set(key, value)
+                        .await
+                        .map_err(|e| backend_error(&label, e)),
+                    Err(e) => Err(e),
+                }
+            }
         })
     }
 
     async fn delete(&mut self, store: Resource<KvStore>, key: String) -> Outcome<()> {
         let (label, backend) = self.kv(&store)?;
         Ok(match backend {
-            Backend::Embedded(db) => db.delete(&label, key).await.map_err(|e| backend_error(&label, e)),
-            Backend::Redis(url) => match kv_redis(self.services.redis.clone(), &label, &url).await {
-                Ok(mut c) => c.del::<_, i64>(key).await.map(drop).map_err(|e| backend_error(&label, e)),
-                Err(e) => Err(e),
-            },
+            Backend::Embedded(db) => db
+                .delete(&label, key)
+                .await
+                .map_err(|e| backend_error(&label, e)),
+            Backend::Redis(url) => {
+                match kv_redis(self.services.redis.clone(), &label, &url).await {
+                    Ok(mut c) => c
+                        .del::<_, i64>(key)
+                        .await
+                        .map(drop)
+                        .map_err(|e| backend_error(&label, e)),
+                    Err(e) => Err(e),
+                }
+            }
         })
     }
 
     async fn exists(&mut self, store: Resource<KvStore>, key: String) -> Outcome<bool> {
         let (label, backend) = self.kv(&store)?;
         Ok(match backend {
-            Backend::Embedded(db) => db.get(&label, key).await.map(|v| v.is_some()).map_err(|e| backend_error(&label, e)),
-            Backend::Redis(url) => match kv_redis(self.services.redis.clone(), &label, &url).await {
-                Ok(mut c) => c.exists(key).await.map_err(|e| backend_error(&label, e)),
-                Err(e) => Err(e),
-            },
+            Backend::Embedded(db) => db
+                .get(&label, key)
+                .await
+                .map(|v| v.is_some())
+                .map_err(|e| backend_error(&label, e)),
+            Backend::Redis(url) => {
+                match kv_redis(self.services.redis.clone(), &label, &url).await {
+                    Ok(mut c) => c.exists(key).await.map_err(|e| backend_error(&label, e)),
+                    Err(e) => Err(e),
+                }
+            }
         })
     }
 
@@ -96,10 +123,12 @@ impl HostStore for InstanceState {
             Backend::Embedded(db) => db.keys(&label).await.map_err(|e| backend_error(&label, e)),
             // Spin's Redis store lists the whole database; SCAN does the same without
             // blocking the server the way KEYS does.
-            Backend::Redis(url) => match kv_redis(self.services.redis.clone(), &label, &url).await {
-                Ok(mut c) => scan_all(&mut c).await.map_err(|e| backend_error(&label, e)),
-                Err(e) => Err(e),
-            },
+            Backend::Redis(url) => {
+                match kv_redis(self.services.redis.clone(), &label, &url).await {
+                    Ok(mut c) => scan_all(&mut c).await.map_err(|e| backend_error(&label, e)),
+                    Err(e) => Err(e),
+                }
+            }
         })
     }
 
@@ -113,8 +142,12 @@ async fn scan_all(c: &mut redis::aio::ConnectionManager) -> redis::RedisResult<V
     let mut cursor: u64 = 0;
     let mut keys = Vec::new();
     loop {
-        let (next, batch): (u64, Vec<String>) =
-            redis::cmd("SCAN").arg(cursor).arg("COUNT").arg(1000).query_async(c).await?;
+        let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("COUNT")
+            .arg(1000)
+            .query_async(c)
+            .await?;
         keys.extend(batch);
         if next == 0 {
             return Ok(keys);

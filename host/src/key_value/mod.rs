@@ -49,7 +49,11 @@ pub struct KvBackends {
 
 impl KvBackends {
     /// Backends from the runtime config, plus `default` if it is not configured.
-    pub fn from_config(config: &RuntimeConfig, runtime_config_dir: &Path, state_dir: Option<&Path>) -> anyhow::Result<Self> {
+    pub fn from_config(
+        config: &RuntimeConfig,
+        runtime_config_dir: &Path,
+        state_dir: Option<&Path>,
+    ) -> anyhow::Result<Self> {
         let mut by_label = HashMap::new();
         let mut files: HashMap<PathBuf, Arc<Embedded>> = HashMap::new();
         let mut embedded = |path: Option<PathBuf>| -> anyhow::Result<Arc<Embedded>> {
@@ -72,7 +76,9 @@ impl KvBackends {
                     Backend::Embedded(embedded(path.as_ref().map(|p| runtime_config_dir.join(p)))?)
                 }
                 KeyValueStore::Unsupported { store_type } => {
-                    bail!("key_value_store `{label}`: type `{store_type}` is not supported by redshop (use \"redis\" or \"spin\")")
+                    bail!(
+                        "key_value_store `{label}`: type `{store_type}` is not supported by redshop (use \"redis\" or \"spin\")"
+                    )
                 }
             };
             by_label.insert(label.clone(), backend);

@@ -25,8 +25,15 @@ pub const MAX_CHAIN_DEPTH: u8 = 8;
 const CHAINED_CLIENT: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0);
 
 type ResponseFuture = Box<
-    dyn Future<Output = Result<(http::Response<WasiBody>, Box<dyn Future<Output = Result<(), Error>> + Send>), Error>>
-        + Send,
+    dyn Future<
+            Output = Result<
+                (
+                    http::Response<WasiBody>,
+                    Box<dyn Future<Output = Result<(), Error>> + Send>,
+                ),
+                Error,
+            >,
+        > + Send,
 >;
 
 /// The outbound policy of one instance.
@@ -39,16 +46,34 @@ pub struct OutboundHooks {
 impl OutboundHooks {
     /// Hooks for an instance of `component` serving `ctx`.
     pub fn new(app: Arc<App>, component: Arc<ComponentRuntime>, ctx: RequestCtx) -> Self {
-        Self { app, component, ctx }
+        Self {
+            app,
+            component,
+            ctx,
+        }
     }
 
-    fn chain(&self, target: &str, request: http::Request<WasiBody>) -> Result<ResponseFuture, Error> {
+    fn chain(
+        &self,
+        target: &str,
+        request: http::Request<WasiBody>,
+    ) -> Result<ResponseFuture, Error> {
         let uri = request.uri();
-        if !self.component.outbound.allows(uri.scheme_str().unwrap_or("https"), uri.host().unwrap_or_default(), uri.port_u16()) {
+        if !self.component.outbound.allows(
+            uri.scheme_str().unwrap_or("https"),
+            uri.host().unwrap_or_default(),
+            uri.port_u16(),
+        ) {
             tracing::warn!(component = %self.component.id, target, "service chaining denied: not in allowed_outbound_hosts");
             return Err(Error::HttpRequestDenied);
         }
-        let Some(callee) = self.app.components.get(target).filter(|c| c.pre.is_some()).cloned() else {
+        let Some(callee) = self
+            .app
+            .components
+            .get(target)
+            .filter(|c| c.pre.is_some())
+            .cloned()
+        else {
             tracing::warn!(component = %self.component.id, target, "service chaining to a component that is not running here");
             return Err(Error::DestinationNotFound);
         };
@@ -56,7 +81,10 @@ impl OutboundHooks {
             return Err(Error::LoopDetected);
         }
         let app = self.app.clone();
-        let ctx = RequestCtx { chain_depth: self.ctx.chain_depth + 1, ..self.ctx.clone() };
+        let ctx = RequestCtx {
+            chain_depth: self.ctx.chain_depth + 1,
+            ..self.ctx.clone()
+        };
         Ok(Box::new(async move {
             let start = Instant::now();
             let method = request.method().clone();
@@ -64,7 +92,14 @@ impl OutboundHooks {
             let route = RouteMatch::synthetic(callee.id.to_string(), path.clone());
             let request_id = ctx.request_id.clone();
             let response = dispatch(&app, &callee, &route, request, CHAINED_CLIENT, ctx).await;
-            log_chained(&request_id, &method, &path, &callee.id, response.status(), start);
+            log_chained(
+                &request_id,
+                &method,
+                &path,
+                &callee.id,
+                response.status(),
+                start,
+            );
             let io: Box<dyn Future<Output = Result<(), Error>> + Send> = Box::new(async { Ok(()) });
             Ok((response, io))
         }))

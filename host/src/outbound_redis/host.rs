@@ -15,7 +15,10 @@ fn other(e: redis::RedisError) -> Error {
 }
 
 impl InstanceState {
-    fn redis(&self, conn: &Resource<RedisConnection>) -> wasmtime::Result<redis::aio::ConnectionManager> {
+    fn redis(
+        &self,
+        conn: &Resource<RedisConnection>,
+    ) -> wasmtime::Result<redis::aio::ConnectionManager> {
         // An unknown handle is a broken host invariant (the guest cannot forge one): trap.
         Ok(self.table.get(conn)?.conn.clone())
     }
@@ -44,17 +47,34 @@ impl HostConnection for InstanceState {
         Ok(Ok(self.table.push(RedisConnection { conn })?))
     }
 
-    async fn publish(&mut self, conn: Resource<RedisConnection>, channel: String, payload: Payload) -> Outcome<()> {
+    async fn publish(
+        &mut self,
+        conn: Resource<RedisConnection>,
+        channel: String,
+        payload: Payload,
+    ) -> Outcome<()> {
         let mut c = self.redis(&conn)?;
-        Ok(c.publish::<_, _, i64>(channel, payload).await.map(drop).map_err(other))
+        Ok(c.publish::<_, _, i64>(channel, payload)
+            .await
+            .map(drop)
+            .map_err(other))
     }
 
-    async fn get(&mut self, conn: Resource<RedisConnection>, key: String) -> Outcome<Option<Payload>> {
+    async fn get(
+        &mut self,
+        conn: Resource<RedisConnection>,
+        key: String,
+    ) -> Outcome<Option<Payload>> {
         let mut c = self.redis(&conn)?;
         Ok(c.get(key).await.map_err(other))
     }
 
-    async fn set(&mut self, conn: Resource<RedisConnection>, key: String, value: Payload) -> Outcome<()> {
+    async fn set(
+        &mut self,
+        conn: Resource<RedisConnection>,
+        key: String,
+        value: Payload,
+    ) -> Outcome<()> {
         let mut c = self.redis(&conn)?;
         Ok(c.set(key, value).await.map_err(other))
     }
@@ -69,7 +89,12 @@ impl HostConnection for InstanceState {
         Ok(c.del(keys).await.map_err(other))
     }
 
-    async fn sadd(&mut self, conn: Resource<RedisConnection>, key: String, values: Vec<String>) -> Outcome<u32> {
+    async fn sadd(
+        &mut self,
+        conn: Resource<RedisConnection>,
+        key: String,
+        values: Vec<String>,
+    ) -> Outcome<u32> {
         let mut c = self.redis(&conn)?;
         Ok(c.sadd(key, values).await.map_err(|e| match e.kind() {
             redis::ErrorKind::TypeError => Error::TypeError,
@@ -77,12 +102,21 @@ impl HostConnection for InstanceState {
         }))
     }
 
-    async fn smembers(&mut self, conn: Resource<RedisConnection>, key: String) -> Outcome<Vec<String>> {
+    async fn smembers(
+        &mut self,
+        conn: Resource<RedisConnection>,
+        key: String,
+    ) -> Outcome<Vec<String>> {
         let mut c = self.redis(&conn)?;
         Ok(c.smembers(key).await.map_err(other))
     }
 
-    async fn srem(&mut self, conn: Resource<RedisConnection>, key: String, values: Vec<String>) -> Outcome<u32> {
+    async fn srem(
+        &mut self,
+        conn: Resource<RedisConnection>,
+        key: String,
+        values: Vec<String>,
+    ) -> Outcome<u32> {
         let mut c = self.redis(&conn)?;
         Ok(c.srem(key, values).await.map_err(other))
     }

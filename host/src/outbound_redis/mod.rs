@@ -44,7 +44,10 @@ pub enum ConnectError {
 impl RedisClients {
     /// No connections yet.
     pub fn new(config: RedisConfig) -> Arc<Self> {
-        Arc::new(Self { config, by_address: Mutex::new(HashMap::new()) })
+        Arc::new(Self {
+            config,
+            by_address: Mutex::new(HashMap::new()),
+        })
     }
 
     /// How long a connection attempt may take.
@@ -64,10 +67,13 @@ impl RedisClients {
             .set_response_timeout(Duration::from_millis(self.config.response_timeout_ms))
             .set_number_of_retries(1);
         let connect = client.get_connection_manager_with_config(config);
-        let conn = tokio::time::timeout(Duration::from_millis(self.config.connect_timeout_ms), connect)
-            .await
-            .map_err(|_| ConnectError::Unavailable("connect timed out".into()))?
-            .map_err(|e| ConnectError::Unavailable(e.to_string()))?;
+        let conn = tokio::time::timeout(
+            Duration::from_millis(self.config.connect_timeout_ms),
+            connect,
+        )
+        .await
+        .map_err(|_| ConnectError::Unavailable("connect timed out".into()))?
+        .map_err(|e| ConnectError::Unavailable(e.to_string()))?;
         map.insert(address.to_owned(), conn.clone());
         Ok(conn)
     }

@@ -65,7 +65,11 @@ impl InstanceState {
         let prepared = match tokio::time::timeout(timeout, client.prepare_cached(statement)).await {
             Ok(Ok(stmt)) => stmt,
             Ok(Err(e)) => return Ok(Err(query_failed(&e))),
-            Err(_) => return Ok(Err(Error::QueryFailed(QueryError::Text("statement timed out".into())))),
+            Err(_) => {
+                return Ok(Err(Error::QueryFailed(QueryError::Text(
+                    "statement timed out".into(),
+                ))));
+            }
         };
         match params::convert(prepared.params(), params) {
             Ok(converted) => Ok(Ok((prepared, converted))),
@@ -78,7 +82,10 @@ impl InstanceState {
 }
 
 fn refs(params: &[params::Param]) -> Vec<&(dyn ToSql + Sync)> {
-    params.iter().map(|p| p.as_ref() as &(dyn ToSql + Sync)).collect()
+    params
+        .iter()
+        .map(|p| p.as_ref() as &(dyn ToSql + Sync))
+        .collect()
 }
 
 impl Host for InstanceState {}
@@ -94,7 +101,9 @@ impl HostConnection for InstanceState {
             if !self.component.outbound.allows("postgres", host, *port) {
                 tracing::warn!(component = %self.component.id, %host, "postgres address denied: not in allowed_outbound_hosts");
                 let shown = port.map_or_else(|| host.clone(), |p| format!("{host}:{p}"));
-                return Ok(Err(Error::ConnectionFailed(format!("address postgres://{shown} is not permitted"))));
+                return Ok(Err(Error::ConnectionFailed(format!(
+                    "address postgres://{shown} is not permitted"
+                ))));
             }
         }
         match self.services.pg.open(&address).await {
@@ -106,24 +115,38 @@ impl HostConnection for InstanceState {
         }
     }
 
-    async fn query(&mut self, conn: Resource<PgConnection>, statement: String, params: Vec<ParameterValue>) -> Outcome<RowSet> {
-        let (prepared, converted) = match self.prepare(&conn, &statement, params, Call::Query).await? {
-            Ok(ready) => ready,
-            Err(e) => return Ok(Err(e)),
-        };
+    async fn query(
+        &mut self,
+        conn: Resource<PgConnection>,
+        statement: String,
+        params: Vec<ParameterValue>,
+    ) -> Outcome<RowSet> {
+        let (prepared, converted) =
+            match self.prepare(&conn, &statement, params, Call::Query).await? {
+                Ok(ready) => ready,
+                Err(e) => return Ok(Err(e)),
+            };
         let timeout = self.services.pg.statement_timeout();
         let Some(client) = self.table.get(&conn)?.client() else {
             return Ok(Err(Error::ConnectionFailed("connection is closed".into())));
         };
-        let rows = match tokio::time::timeout(timeout, client.query(&prepared, &refs(&converted))).await {
-            Ok(Ok(rows)) => rows,
-            Ok(Err(e)) => return Ok(Err(query_failed(&e))),
-            Err(_) => return Ok(Err(Error::QueryFailed(QueryError::Text("statement timed out".into())))),
-        };
+        let rows =
+            match tokio::time::timeout(timeout, client.query(&prepared, &refs(&converted))).await {
+                Ok(Ok(rows)) => rows,
+                Ok(Err(e)) => return Ok(Err(query_failed(&e))),
+                Err(_) => {
+                    return Ok(Err(Error::QueryFailed(QueryError::Text(
+                        "statement timed out".into(),
+                    ))));
+                }
+            };
         let columns = prepared
             .columns()
             .iter()
-            .map(|c| Column { name: c.name().to_owned(), data_type: values::data_type(c.type_()) })
+            .map(|c| Column {
+                name: c.name().to_owned(),
+                data_type: values::data_type(c.type_()),
+            })
             .collect();
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -139,8 +162,16 @@ impl HostConnection for InstanceState {
         Ok(Ok(RowSet { columns, rows: out }))
     }
 
-    async fn execute(&mut self, conn: Resource<PgConnection>, statement: String, params: Vec<ParameterValue>) -> Outcome<u64> {
-        let (prepared, converted) = match self.prepare(&conn, &statement, params, Call::Execute).await? {
+    async fn execute(
+        &mut self,
+        conn: Resource<PgConnection>,
+        statement: String,
+        params: Vec<ParameterValue>,
+    ) -> Outcome<u64> {
+        let (prepared, converted) = match self
+            .prepare(&conn, &statement, params, Call::Execute)
+            .await?
+        {
             Ok(ready) => ready,
             Err(e) => return Ok(Err(e)),
         };
@@ -148,11 +179,16 @@ impl HostConnection for InstanceState {
         let Some(client) = self.table.get(&conn)?.client() else {
             return Ok(Err(Error::ConnectionFailed("connection is closed".into())));
         };
-        Ok(match tokio::time::timeout(timeout, client.execute(&prepared, &refs(&converted))).await {
-            Ok(Ok(n)) => Ok(n),
-            Ok(Err(e)) => Err(query_failed(&e)),
-            Err(_) => Err(Error::QueryFailed(QueryError::Text("statement timed out".into()))),
-        })
+        Ok(
+            match tokio::time::timeout(timeout, client.execute(&prepared, &refs(&converted))).await
+            {
+                Ok(Ok(n)) => Ok(n),
+                Ok(Err(e)) => Err(query_failed(&e)),
+                Err(_) => Err(Error::QueryFailed(QueryError::Text(
+                    "statement timed out".into(),
+                ))),
+            },
+        )
     }
 
     async fn drop(&mut self, conn: Resource<PgConnection>) -> wasmtime::Result<()> {

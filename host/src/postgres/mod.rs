@@ -50,7 +50,11 @@ pub enum OpenError {
 impl PgPools {
     /// No pools yet.
     pub fn new(config: PostgresConfig) -> Arc<Self> {
-        Arc::new(Self { config, by_address: Mutex::new(HashMap::new()), opened: Arc::new(AtomicU64::new(0)) })
+        Arc::new(Self {
+            config,
+            by_address: Mutex::new(HashMap::new()),
+            opened: Arc::new(AtomicU64::new(0)),
+        })
     }
 
     /// Physical connections opened so far, across all pools (for metrics and tests).
@@ -64,16 +68,31 @@ impl PgPools {
         if let Some(pool) = map.get(address) {
             return Ok(pool.clone());
         }
-        let mut pg: tokio_postgres::Config = address.parse().map_err(|e: tokio_postgres::Error| OpenError::Address(e.to_string()))?;
+        let mut pg: tokio_postgres::Config = address
+            .parse()
+            .map_err(|e: tokio_postgres::Error| OpenError::Address(e.to_string()))?;
         let timeout = Duration::from_millis(self.config.connect_timeout_ms);
         pg.connect_timeout(timeout);
         // The server enforces the statement bound too, so a runaway query stops there
         // rather than holding a connection after the guest gave up.
-        pg.options(format!("-c statement_timeout={}", self.config.statement_timeout_ms));
-        let manager = Manager::from_config(pg, tokio_postgres::NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        pg.options(format!(
+            "-c statement_timeout={}",
+            self.config.statement_timeout_ms
+        ));
+        let manager = Manager::from_config(
+            pg,
+            tokio_postgres::NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
         let opened = self.opened.clone();
         let pool = Pool::builder(manager)
-            .max_size(usize::try_from(self.config.max_connections).unwrap_or(1).max(1))
+            .max_size(
+                usize::try_from(self.config.max_connections)
+                    .unwrap_or(1)
+                    .max(1),
+            )
             .wait_timeout(Some(timeout))
             .create_timeout(Some(timeout))
             .recycle_timeout(Some(timeout))
@@ -91,8 +110,14 @@ impl PgPools {
     /// A connection to `address` from its pool.
     pub async fn open(&self, address: &str) -> Result<PgConnection, OpenError> {
         let pool = self.pool(address).await?;
-        let client = pool.get().await.map_err(|e| OpenError::Unavailable(e.to_string()))?;
-        Ok(PgConnection { client: Some(client), in_transaction: false })
+        let client = pool
+            .get()
+            .await
+            .map_err(|e| OpenError::Unavailable(e.to_string()))?;
+        Ok(PgConnection {
+            client: Some(client),
+            in_transaction: false,
+        })
     }
 
     /// How long one statement may run.
@@ -116,13 +141,18 @@ impl PgConnection {
     /// Track `BEGIN`/`COMMIT` so that an abandoned transaction is rolled back before the
     /// connection is reused. Statements are single (the extended protocol allows no more).
     fn observe(&mut self, statement: &str) {
-        let mut words = statement.trim_start().split(|c: char| c.is_whitespace() || c == ';');
+        let mut words = statement
+            .trim_start()
+            .split(|c: char| c.is_whitespace() || c == ';');
         let first = words.next().unwrap_or_default().to_ascii_uppercase();
         match first.as_str() {
             "BEGIN" | "START" => self.in_transaction = true,
             "COMMIT" | "END" | "ABORT" => self.in_transaction = false,
             "ROLLBACK" => {
-                let next = words.find(|w| !w.is_empty()).unwrap_or_default().to_ascii_uppercase();
+                let next = words
+                    .find(|w| !w.is_empty())
+                    .unwrap_or_default()
+                    .to_ascii_uppercase();
                 if next != "TO" {
                     self.in_transaction = false;
                 }
@@ -134,7 +164,9 @@ impl PgConnection {
 
 impl Drop for PgConnection {
     fn drop(&mut self) {
-        let Some(client) = self.client.take() else { return };
+        let Some(client) = self.client.take() else {
+            return;
+        };
         if !self.in_transaction {
             return; // back to the pool as it is
         }
@@ -155,14 +187,19 @@ impl Drop for PgConnection {
 
 /// `host` and `port` of every server in a Postgres address, for the allow-list.
 pub fn address_hosts(address: &str) -> Result<Vec<(String, Option<u16>)>, String> {
-    let config: tokio_postgres::Config = address.parse().map_err(|e: tokio_postgres::Error| e.to_string())?;
+    let config: tokio_postgres::Config = address
+        .parse()
+        .map_err(|e: tokio_postgres::Error| e.to_string())?;
     let ports = config.get_ports();
     let mut hosts = Vec::new();
     for (i, host) in config.get_hosts().iter().enumerate() {
         let tokio_postgres::config::Host::Tcp(name) = host else {
             return Err("Unix sockets are not supported on WebAssembly".into());
         };
-        let port = ports.get(i).or_else(|| (ports.len() == 1).then(|| &ports[0])).copied();
+        let port = ports
+            .get(i)
+            .or_else(|| (ports.len() == 1).then(|| &ports[0]))
+            .copied();
         hosts.push((name.clone(), port));
     }
     Ok(hosts)
@@ -178,7 +215,10 @@ mod tests {
     use super::*;
 
     fn conn() -> PgConnection {
-        PgConnection { client: None, in_transaction: false }
+        PgConnection {
+            client: None,
+            in_transaction: false,
+        }
     }
 
     #[test]
@@ -187,7 +227,10 @@ mod tests {
         c.observe("  begin");
         assert!(c.in_transaction);
         c.observe("ROLLBACK TO SAVEPOINT a");
-        assert!(c.in_transaction, "a savepoint rollback keeps the transaction");
+        assert!(
+            c.in_transaction,
+            "a savepoint rollback keeps the transaction"
+        );
         c.observe("commit;");
         assert!(!c.in_transaction);
         c.observe("START TRANSACTION ISOLATION LEVEL SERIALIZABLE");
@@ -202,7 +245,10 @@ mod tests {
             address_hosts("postgres://u@db.internal:6432/shop").expect("parses"),
             vec![("db.internal".to_owned(), Some(6432))]
         );
-        assert_eq!(address_hosts("host=localhost dbname=x").expect("parses"), vec![("localhost".to_owned(), None)]);
+        assert_eq!(
+            address_hosts("host=localhost dbname=x").expect("parses"),
+            vec![("localhost".to_owned(), None)]
+        );
         assert!(address_hosts("not a url ===").is_err());
     }
 }

@@ -17,7 +17,11 @@ pub type Param = Box<dyn ToSql + Sync + Send>;
 /// Convert every parameter for the statement's placeholder types.
 pub fn convert(types: &[Type], values: Vec<P>) -> Result<Vec<Param>, String> {
     if types.len() != values.len() {
-        return Err(format!("the statement has {} placeholders but {} parameters were given", types.len(), values.len()));
+        return Err(format!(
+            "the statement has {} placeholders but {} parameters were given",
+            types.len(),
+            values.len()
+        ));
     }
     types
         .iter()
@@ -51,8 +55,13 @@ fn one(ty: &Type, value: P) -> Result<Param, String> {
         },
         P::Str(s) => match *ty {
             Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => Box::new(s),
-            Type::UUID => Box::new(uuid::Uuid::parse_str(&s).map_err(|e| format!("not a UUID: {e}"))?),
-            Type::JSON | Type::JSONB => Box::new(serde_json::from_str::<serde_json::Value>(&s).map_err(|e| format!("not JSON: {e}"))?),
+            Type::UUID => {
+                Box::new(uuid::Uuid::parse_str(&s).map_err(|e| format!("not a UUID: {e}"))?)
+            }
+            Type::JSON | Type::JSONB => Box::new(
+                serde_json::from_str::<serde_json::Value>(&s)
+                    .map_err(|e| format!("not JSON: {e}"))?,
+            ),
             Type::NUMERIC => Box::new(decimal(&s)?),
             _ => return mismatch("a string"),
         },
@@ -68,7 +77,8 @@ fn one(ty: &Type, value: P) -> Result<Param, String> {
             }
         }
         P::Time((h, m, s, ns)) => {
-            let time = NaiveTime::from_hms_nano_opt(h.into(), m.into(), s.into(), ns).ok_or("not a valid time")?;
+            let time = NaiveTime::from_hms_nano_opt(h.into(), m.into(), s.into(), ns)
+                .ok_or("not a valid time")?;
             match *ty {
                 Type::TIME => Box::new(time),
                 _ => return mismatch("a time"),
@@ -76,7 +86,8 @@ fn one(ty: &Type, value: P) -> Result<Param, String> {
         }
         P::Datetime((y, mo, d, h, mi, s, ns)) => {
             let date = NaiveDate::from_ymd_opt(y, mo.into(), d.into()).ok_or("not a valid date")?;
-            let time = NaiveTime::from_hms_nano_opt(h.into(), mi.into(), s.into(), ns).ok_or("not a valid time")?;
+            let time = NaiveTime::from_hms_nano_opt(h.into(), mi.into(), s.into(), ns)
+                .ok_or("not a valid time")?;
             let naive = NaiveDateTime::new(date, time);
             match *ty {
                 Type::TIMESTAMP => Box::new(naive),
@@ -94,14 +105,17 @@ fn one(ty: &Type, value: P) -> Result<Param, String> {
             }
         }
         P::Uuid(s) => match *ty {
-            Type::UUID => Box::new(uuid::Uuid::parse_str(&s).map_err(|e| format!("not a UUID: {e}"))?),
+            Type::UUID => {
+                Box::new(uuid::Uuid::parse_str(&s).map_err(|e| format!("not a UUID: {e}"))?)
+            }
             Type::TEXT | Type::VARCHAR => Box::new(s),
             _ => return mismatch("a uuid"),
         },
         P::Jsonb(bytes) => match *ty {
-            Type::JSON | Type::JSONB => {
-                Box::new(serde_json::from_slice::<serde_json::Value>(&bytes).map_err(|e| format!("not JSON: {e}"))?)
-            }
+            Type::JSON | Type::JSONB => Box::new(
+                serde_json::from_slice::<serde_json::Value>(&bytes)
+                    .map_err(|e| format!("not JSON: {e}"))?,
+            ),
             _ => return mismatch("JSON"),
         },
         P::Decimal(s) => match *ty {
@@ -109,21 +123,38 @@ fn one(ty: &Type, value: P) -> Result<Param, String> {
             _ => return mismatch("a decimal"),
         },
         P::RangeInt32((lo, hi)) => match *ty {
-            Type::INT4_RANGE => Box::new(Range { lower: bound(lo, Ok)?, upper: bound(hi, Ok)? }),
-            Type::INT8_RANGE => Box::new(Range { lower: bound(lo, |v| Ok(i64::from(v)))?, upper: bound(hi, |v| Ok(i64::from(v)))? }),
+            Type::INT4_RANGE => Box::new(Range {
+                lower: bound(lo, Ok)?,
+                upper: bound(hi, Ok)?,
+            }),
+            Type::INT8_RANGE => Box::new(Range {
+                lower: bound(lo, |v| Ok(i64::from(v)))?,
+                upper: bound(hi, |v| Ok(i64::from(v)))?,
+            }),
             _ => return mismatch("an int32 range"),
         },
         P::RangeInt64((lo, hi)) => match *ty {
-            Type::INT8_RANGE => Box::new(Range { lower: bound(lo, Ok)?, upper: bound(hi, Ok)? }),
+            Type::INT8_RANGE => Box::new(Range {
+                lower: bound(lo, Ok)?,
+                upper: bound(hi, Ok)?,
+            }),
             _ => return mismatch("an int64 range"),
         },
         P::RangeDecimal((lo, hi)) => match *ty {
-            Type::NUM_RANGE => Box::new(Range { lower: bound(lo, |v| decimal(&v))?, upper: bound(hi, |v| decimal(&v))? }),
+            Type::NUM_RANGE => Box::new(Range {
+                lower: bound(lo, |v| decimal(&v))?,
+                upper: bound(hi, |v| decimal(&v))?,
+            }),
             _ => return mismatch("a decimal range"),
         },
         P::ArrayInt32(items) => match *ty {
             Type::INT4_ARRAY => Box::new(items),
-            Type::INT8_ARRAY => Box::new(items.into_iter().map(|v| v.map(i64::from)).collect::<Vec<_>>()),
+            Type::INT8_ARRAY => Box::new(
+                items
+                    .into_iter()
+                    .map(|v| v.map(i64::from))
+                    .collect::<Vec<_>>(),
+            ),
             _ => return mismatch("an int32 array"),
         },
         P::ArrayInt64(items) => match *ty {
@@ -132,22 +163,34 @@ fn one(ty: &Type, value: P) -> Result<Param, String> {
         },
         P::ArrayDecimal(items) => match *ty {
             Type::NUMERIC_ARRAY => Box::new(
-                items.into_iter().map(|v| v.map(|s| decimal(&s)).transpose()).collect::<Result<Vec<_>, _>>()?,
+                items
+                    .into_iter()
+                    .map(|v| v.map(|s| decimal(&s)).transpose())
+                    .collect::<Result<Vec<_>, _>>()?,
             ),
             _ => return mismatch("a decimal array"),
         },
         P::ArrayStr(items) => match *ty {
-            Type::TEXT_ARRAY | Type::VARCHAR_ARRAY | Type::BPCHAR_ARRAY | Type::NAME_ARRAY => Box::new(items),
+            Type::TEXT_ARRAY | Type::VARCHAR_ARRAY | Type::BPCHAR_ARRAY | Type::NAME_ARRAY => {
+                Box::new(items)
+            }
             Type::UUID_ARRAY => Box::new(
                 items
                     .into_iter()
-                    .map(|v| v.map(|s| uuid::Uuid::parse_str(&s).map_err(|e| format!("not a UUID: {e}"))).transpose())
+                    .map(|v| {
+                        v.map(|s| uuid::Uuid::parse_str(&s).map_err(|e| format!("not a UUID: {e}")))
+                            .transpose()
+                    })
                     .collect::<Result<Vec<_>, _>>()?,
             ),
             _ => return mismatch("a string array"),
         },
         P::Interval(i) => match *ty {
-            Type::INTERVAL => Box::new(Interval { micros: i.micros, days: i.days, months: i.months }),
+            Type::INTERVAL => Box::new(Interval {
+                micros: i.micros,
+                days: i.days,
+                months: i.months,
+            }),
             _ => return mismatch("an interval"),
         },
     })
@@ -168,9 +211,15 @@ fn integer(ty: &Type, n: i64, what: &str) -> Result<Param, String> {
 }
 
 fn decimal(s: &str) -> Result<Decimal, String> {
-    Decimal::from_str_exact(s).or_else(|_| Decimal::from_str(s)).map_err(|e| format!("not a decimal `{s}`: {e}"))
+    Decimal::from_str_exact(s)
+        .or_else(|_| Decimal::from_str(s))
+        .map_err(|e| format!("not a decimal `{s}`: {e}"))
 }
 
-fn bound<T, U>(b: Option<(T, RangeBoundKind)>, f: impl Fn(T) -> Result<U, String>) -> Result<Option<(U, bool)>, String> {
-    b.map(|(v, kind)| Ok((f(v)?, matches!(kind, RangeBoundKind::Inclusive)))).transpose()
+fn bound<T, U>(
+    b: Option<(T, RangeBoundKind)>,
+    f: impl Fn(T) -> Result<U, String>,
+) -> Result<Option<(U, bool)>, String> {
+    b.map(|(v, kind)| Ok((f(v)?, matches!(kind, RangeBoundKind::Inclusive))))
+        .transpose()
 }

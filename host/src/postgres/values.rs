@@ -56,12 +56,20 @@ pub fn value(row: &Row, i: usize) -> Result<V, tokio_postgres::Error> {
         Type::TIME => get(row, i, |t: NaiveTime| V::Time(time(t)))?,
         Type::TIMESTAMP => get(row, i, |dt: NaiveDateTime| V::Datetime(datetime(dt)))?,
         // Spin cannot read `timestamptz` at all; it is a UTC datetime here.
-        Type::TIMESTAMPTZ => get(row, i, |dt: DateTime<Utc>| V::Datetime(datetime(dt.naive_utc())))?,
+        Type::TIMESTAMPTZ => get(row, i, |dt: DateTime<Utc>| {
+            V::Datetime(datetime(dt.naive_utc()))
+        })?,
         Type::UUID => get(row, i, |u: uuid::Uuid| V::Uuid(u.hyphenated().to_string()))?,
-        Type::JSON | Type::JSONB => get(row, i, |j: serde_json::Value| V::Jsonb(j.to_string().into_bytes()))?,
+        Type::JSON | Type::JSONB => get(row, i, |j: serde_json::Value| {
+            V::Jsonb(j.to_string().into_bytes())
+        })?,
         Type::NUMERIC => get(row, i, |d: Decimal| V::Decimal(d.to_string()))?,
-        Type::INT4_RANGE => get(row, i, |r: Range<i32>| V::RangeInt32((bound(r.lower), bound(r.upper))))?,
-        Type::INT8_RANGE => get(row, i, |r: Range<i64>| V::RangeInt64((bound(r.lower), bound(r.upper))))?,
+        Type::INT4_RANGE => get(row, i, |r: Range<i32>| {
+            V::RangeInt32((bound(r.lower), bound(r.upper)))
+        })?,
+        Type::INT8_RANGE => get(row, i, |r: Range<i64>| {
+            V::RangeInt64((bound(r.lower), bound(r.upper)))
+        })?,
         Type::NUM_RANGE => get(row, i, |r: Range<Decimal>| {
             let s = |b: Option<(Decimal, bool)>| bound(b.map(|(d, inc)| (d.to_string(), inc)));
             V::RangeDecimal((s(r.lower), s(r.upper)))
@@ -72,14 +80,22 @@ pub fn value(row: &Row, i: usize) -> Result<V, tokio_postgres::Error> {
             V::ArrayDecimal(a.into_iter().map(|d| d.map(|d| d.to_string())).collect())
         })?,
         Type::TEXT_ARRAY | Type::VARCHAR_ARRAY | Type::BPCHAR_ARRAY => get(row, i, V::ArrayStr)?,
-        Type::INTERVAL => {
-            get(row, i, |v: Interval| V::Interval(wit::Interval { micros: v.micros, days: v.days, months: v.months }))?
-        }
+        Type::INTERVAL => get(row, i, |v: Interval| {
+            V::Interval(wit::Interval {
+                micros: v.micros,
+                days: v.days,
+                months: v.months,
+            })
+        })?,
         _ => get(row, i, |r: Raw| V::Unsupported(r.0))?,
     })
 }
 
-fn get<'a, X: FromSql<'a>>(row: &'a Row, i: usize, f: impl FnOnce(X) -> V) -> Result<V, tokio_postgres::Error> {
+fn get<'a, X: FromSql<'a>>(
+    row: &'a Row,
+    i: usize,
+    f: impl FnOnce(X) -> V,
+) -> Result<V, tokio_postgres::Error> {
     Ok(row.try_get::<_, Option<X>>(i)?.map_or(V::DbNull, f))
 }
 
@@ -88,7 +104,12 @@ fn date(d: NaiveDate) -> (i32, u8, u8) {
 }
 
 fn time(t: NaiveTime) -> (u8, u8, u8, u32) {
-    (t.hour() as u8, t.minute() as u8, t.second() as u8, t.nanosecond())
+    (
+        t.hour() as u8,
+        t.minute() as u8,
+        t.second() as u8,
+        t.nanosecond(),
+    )
 }
 
 fn datetime(dt: NaiveDateTime) -> (i32, u8, u8, u8, u8, u8, u32) {
@@ -98,5 +119,14 @@ fn datetime(dt: NaiveDateTime) -> (i32, u8, u8, u8, u8, u8, u32) {
 }
 
 fn bound<X>(b: Option<(X, bool)>) -> Option<(X, RangeBoundKind)> {
-    b.map(|(v, inclusive)| (v, if inclusive { RangeBoundKind::Inclusive } else { RangeBoundKind::Exclusive }))
+    b.map(|(v, inclusive)| {
+        (
+            v,
+            if inclusive {
+                RangeBoundKind::Inclusive
+            } else {
+                RangeBoundKind::Exclusive
+            },
+        )
+    })
 }

@@ -166,22 +166,38 @@ mod tests {
 
     #[test]
     fn range_round_trips_through_the_binary_format() {
-        let range = Range { lower: Some((3i32, true)), upper: Some((9i32, false)) };
+        let range = Range {
+            lower: Some((3i32, true)),
+            upper: Some((9i32, false)),
+        };
         let mut buf = BytesMut::new();
         range.to_sql(&Type::INT4_RANGE, &mut buf).expect("encodes");
         let back: Range<i32> = Range::from_sql(&Type::INT4_RANGE, &buf).expect("decodes");
         assert_eq!(back, range);
-        let open = Range::<i64> { lower: None, upper: Some((5, true)) };
+        let open = Range::<i64> {
+            lower: None,
+            upper: Some((5, true)),
+        };
         let mut buf = BytesMut::new();
         open.to_sql(&Type::INT8_RANGE, &mut buf).expect("encodes");
-        assert_eq!(Range::<i64>::from_sql(&Type::INT8_RANGE, &buf).expect("decodes"), open);
+        assert_eq!(
+            Range::<i64>::from_sql(&Type::INT8_RANGE, &buf).expect("decodes"),
+            open
+        );
     }
 
     #[test]
     fn interval_round_trips() {
-        let i = Interval { micros: -1_500_000, days: 3, months: 14 };
+        let i = Interval {
+            micros: -1_500_000,
+            days: 3,
+            months: 14,
+        };
         let mut buf = BytesMut::new();
         i.to_sql(&Type::INTERVAL, &mut buf).expect("encodes");
-        assert_eq!(Interval::from_sql(&Type::INTERVAL, &buf).expect("decodes"), i);
+        assert_eq!(
+            Interval::from_sql(&Type::INTERVAL, &buf).expect("decodes"),
+            i
+        );
     }
 }

@@ -86,14 +86,24 @@ impl App {
 
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let mut http = store.data_mut().http();
-        let incoming = http.new_incoming_request(Scheme::Http, req).map_err(InvokeError::Instantiate)?;
-        let outparam = http.new_response_outparam(sender).map_err(InvokeError::Instantiate)?;
+        let incoming = http
+            .new_incoming_request(Scheme::Http, req)
+            .map_err(InvokeError::Instantiate)?;
+        let outparam = http
+            .new_response_outparam(sender)
+            .map_err(InvokeError::Instantiate)?;
         let Some(pre) = component.pre.clone() else {
-            return Err(InvokeError::Instantiate(wasmtime::format_err!("component `{}` has no HTTP handler", component.id)));
+            return Err(InvokeError::Instantiate(wasmtime::format_err!(
+                "component `{}` has no HTTP handler",
+                component.id
+            )));
         };
 
         let guest = tokio::spawn(tokio::time::timeout_at(deadline.into(), async move {
-            let proxy = pre.instantiate_async(&mut store).await.map_err(InvokeError::Instantiate)?;
+            let proxy = pre
+                .instantiate_async(&mut store)
+                .await
+                .map_err(InvokeError::Instantiate)?;
             proxy
                 .wasi_http_incoming_handler()
                 .call_handle(&mut store, incoming, outparam)
@@ -116,7 +126,9 @@ impl App {
                 ))),
                 Ok(Ok(Err(e))) => Err(e),
                 Ok(Err(_elapsed)) => Err(InvokeError::Deadline),
-                Err(join) => Err(InvokeError::Guest(wasmtime::format_err!("guest task failed: {join}"))),
+                Err(join) => Err(InvokeError::Guest(wasmtime::format_err!(
+                    "guest task failed: {join}"
+                ))),
             },
         }
     }

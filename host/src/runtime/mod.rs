@@ -4,6 +4,6 @@
 mod invoke;
 mod state;
 
-pub use invoke::{InvokeError, RequestCtx};
 pub(crate) use invoke::classify_trap;
+pub use invoke::{InvokeError, RequestCtx};
 pub use state::InstanceState;

@@ -29,7 +29,11 @@ pub struct InstanceState {
 
 impl InstanceState {
     /// A fresh state for `component`, serving the request described by `ctx`.
-    pub fn new(app: &Arc<App>, component: &Arc<ComponentRuntime>, ctx: &RequestCtx) -> anyhow::Result<Self> {
+    pub fn new(
+        app: &Arc<App>,
+        component: &Arc<ComponentRuntime>,
+        ctx: &RequestCtx,
+    ) -> anyhow::Result<Self> {
         let mut wasi = WasiCtx::builder();
         wasi.envs(&component.env)
             .stdout(GuestLog::stdout(&component.id, &ctx.request_id))
@@ -37,7 +41,9 @@ impl InstanceState {
         // No raw sockets and no name lookups: a component reaches the network only through
         // the allow-listed wasi-http, Postgres and Redis interfaces (the builder's default
         // socket check already refuses every address).
-        wasi.allow_ip_name_lookup(false).allow_tcp(false).allow_udp(false);
+        wasi.allow_ip_name_lookup(false)
+            .allow_tcp(false)
+            .allow_udp(false);
         if let Some(dir) = &component.files_dir {
             wasi.preopened_dir(dir, "/", FsPerms::ReadOnly)?;
         }
@@ -59,12 +65,19 @@ impl InstanceState {
 
 impl WasiView for InstanceState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
 impl WasiHttpView for InstanceState {
     fn http(&mut self) -> WasiHttpCtxView<'_> {
-        WasiHttpCtxView { ctx: &mut self.http, table: &mut self.table, hooks: &mut self.hooks }
+        WasiHttpCtxView {
+            ctx: &mut self.http,
+            table: &mut self.table,
+            hooks: &mut self.hooks,
+        }
     }
 }

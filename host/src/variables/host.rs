@@ -12,7 +12,10 @@ impl Host for InstanceState {
         }
         Ok(match self.component.variables.get(&name) {
             Some(value) => Ok(value.clone()),
-            None => Err(Error::Undefined(format!("no variable for \"{}\".\"{name}\"", self.component.id))),
+            None => Err(Error::Undefined(format!(
+                "no variable for \"{}\".\"{name}\"",
+                self.component.id
+            ))),
         })
     }
 }

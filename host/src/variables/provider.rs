@@ -23,7 +23,10 @@ pub enum ResolveError {
     MissingRequired(String, String),
     /// The `.env` file exists but cannot be read.
     #[error("cannot read {path}: {source}")]
-    DotEnv { path: PathBuf, source: std::io::Error },
+    DotEnv {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl EnvProvider {
@@ -54,7 +57,10 @@ impl EnvProvider {
     /// The value for `name`, process environment first, then `.env`.
     pub fn get(&self, name: &str) -> Option<String> {
         let key = self.key(name);
-        self.process.get(&key).or_else(|| self.dotenv.get(&key)).cloned()
+        self.process
+            .get(&key)
+            .or_else(|| self.dotenv.get(&key))
+            .cloned()
     }
 }
 
@@ -66,7 +72,11 @@ pub fn resolve_application(
 ) -> Result<HashMap<String, String>, ResolveError> {
     let mut values = HashMap::new();
     for (name, decl) in decls {
-        match providers.iter().find_map(|p| p.get(name)).or_else(|| decl.default.clone()) {
+        match providers
+            .iter()
+            .find_map(|p| p.get(name))
+            .or_else(|| decl.default.clone())
+        {
             Some(value) => {
                 values.insert(name.clone(), value);
             }
@@ -106,18 +116,29 @@ mod tests {
     fn provider(process: &[(&str, &str)], dotenv: &str) -> EnvProvider {
         EnvProvider {
             prefix: "SPIN_VARIABLE".into(),
-            process: process.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            process: process
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             dotenv: parse_dotenv(dotenv),
         }
     }
 
     fn decl(default: Option<&str>, required: bool) -> VariableDecl {
-        VariableDecl { default: default.map(str::to_owned), required, secret: false, description: None }
+        VariableDecl {
+            default: default.map(str::to_owned),
+            required,
+            secret: false,
+            description: None,
+        }
     }
 
     #[test]
     fn process_environment_beats_dotenv_and_default() {
-        let p = provider(&[("SPIN_VARIABLE_API_URL", "from-env")], "SPIN_VARIABLE_API_URL=from-file\n");
+        let p = provider(
+            &[("SPIN_VARIABLE_API_URL", "from-env")],
+            "SPIN_VARIABLE_API_URL=from-file\n",
+        );
         let decls = BTreeMap::from([("api_url".to_owned(), decl(Some("default"), false))]);
         let values = resolve_application(&decls, std::slice::from_ref(&p)).expect("resolves");
         assert_eq!(values["api_url"], "from-env");
@@ -125,9 +146,15 @@ mod tests {
 
     #[test]
     fn dotenv_beats_default() {
-        let p = provider(&[], "# comment\nexport SPIN_VARIABLE_API_URL=\"from-file\"\n");
+        let p = provider(
+            &[],
+            "# comment\nexport SPIN_VARIABLE_API_URL=\"from-file\"\n",
+        );
         let decls = BTreeMap::from([("api_url".to_owned(), decl(Some("default"), false))]);
-        assert_eq!(resolve_application(&decls, std::slice::from_ref(&p)).expect("resolves")["api_url"], "from-file");
+        assert_eq!(
+            resolve_application(&decls, std::slice::from_ref(&p)).expect("resolves")["api_url"],
+            "from-file"
+        );
     }
 
     #[test]
@@ -145,6 +172,10 @@ mod tests {
     fn optional_variable_without_value_stays_unset() {
         let p = provider(&[], "");
         let decls = BTreeMap::from([("x".to_owned(), decl(None, false))]);
-        assert!(resolve_application(&decls, std::slice::from_ref(&p)).expect("resolves").is_empty());
+        assert!(
+            resolve_application(&decls, std::slice::from_ref(&p))
+                .expect("resolves")
+                .is_empty()
+        );
     }
 }

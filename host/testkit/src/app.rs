@@ -32,7 +32,14 @@ pub struct AppSpec<'a> {
 impl AppSpec<'_> {
     /// Run `binary` on `manifest`.
     pub fn new(binary: impl Into<PathBuf>, manifest: impl Into<String>) -> Self {
-        Self { binary: binary.into(), manifest: manifest.into(), runtime_config: None, host_config: None, args: Vec::new(), env: Vec::new() }
+        Self {
+            binary: binary.into(),
+            manifest: manifest.into(),
+            runtime_config: None,
+            host_config: None,
+            args: Vec::new(),
+            env: Vec::new(),
+        }
     }
 }
 
@@ -51,17 +58,27 @@ impl TestApp {
         std::fs::write(dir.path().join("spin.toml"), &spec.manifest).expect("write manifest");
         let mut cmd = Command::new(&spec.binary);
         cmd.current_dir(dir.path())
-            .args(["up", "--from", "spin.toml", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
+            .args([
+                "up",
+                "--from",
+                "spin.toml",
+                "--listen",
+                "127.0.0.1:0",
+                "--admin-listen",
+                "127.0.0.1:0",
+            ])
             .args(&spec.args)
             .env("RUST_LOG", "info")
             .env_remove("RUST_BACKTRACE")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         if !spec.args.iter().any(|a| a == "--cache-dir") {
-            cmd.arg("--cache-dir").arg(target_dir().join("redshop-test-cache"));
+            cmd.arg("--cache-dir")
+                .arg(target_dir().join("redshop-test-cache"));
         }
         if let Some(rc) = spec.runtime_config {
-            std::fs::write(dir.path().join("runtime-config.toml"), rc).expect("write runtime config");
+            std::fs::write(dir.path().join("runtime-config.toml"), rc)
+                .expect("write runtime config");
             cmd.args(["--runtime-config-file", "runtime-config.toml"]);
         }
         if let Some(hc) = spec.host_config {
@@ -70,7 +87,10 @@ impl TestApp {
         for (k, v) in &spec.env {
             cmd.env(k, v);
         }
-        #[expect(clippy::zombie_processes, reason = "the child moves into TestApp, whose Drop kills and waits for it")]
+        #[expect(
+            clippy::zombie_processes,
+            reason = "the child moves into TestApp, whose Drop kills and waits for it"
+        )]
         let mut child = cmd.spawn().expect("spawn redshop");
         let logs = Arc::new(Mutex::new(String::new()));
         let stderr = child.stderr.take().expect("stderr");
@@ -104,7 +124,13 @@ impl TestApp {
                     let _ = stdout.read_to_string(&mut sink);
                 });
                 let admin = wait_for_admin(&logs);
-                return Ok(TestApp { dir, base, admin, child, logs });
+                return Ok(TestApp {
+                    dir,
+                    base,
+                    admin,
+                    child,
+                    logs,
+                });
             }
         }
     }
@@ -121,7 +147,8 @@ impl TestApp {
     /// GET `path` and parse the body as JSON.
     pub fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
         let (status, body) = self.get(path);
-        let json = serde_json::from_str(&body).unwrap_or_else(|e| panic!("not JSON ({e}): {body:?}"));
+        let json =
+            serde_json::from_str(&body).unwrap_or_else(|e| panic!("not JSON ({e}): {body:?}"));
         (status, json)
     }
 
@@ -167,14 +194,23 @@ fn wait_for_admin(logs: &Mutex<String>) -> Option<String> {
     while Instant::now() < deadline {
         let text = logs.lock().expect("log lock").clone();
         if let Some(pos) = text.find("admin endpoints") {
-            let line = text[..pos].rsplit('\n').next().unwrap_or_default().to_owned() + &text[pos..];
+            let line = text[..pos]
+                .rsplit('\n')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+                + &text[pos..];
             let line = line.lines().next().unwrap_or_default();
             // `addr=127.0.0.1:9` in text logs, `"addr":"127.0.0.1:9"` in JSON ones.
             let addr = line
                 .split("addr=")
                 .nth(1)
                 .and_then(|s| s.split_whitespace().next())
-                .or_else(|| line.split("\"addr\":\"").nth(1).and_then(|s| s.split('"').next()));
+                .or_else(|| {
+                    line.split("\"addr\":\"")
+                        .nth(1)
+                        .and_then(|s| s.split('"').next())
+                });
             if let Some(addr) = addr {
                 return Some(format!("http://{addr}"));
             }
@@ -191,4 +227,3 @@ pub fn signal(pid: u32, sig: i32) {
         libc::kill(pid as i32, sig);
     }
 }
-

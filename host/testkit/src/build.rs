@@ -8,7 +8,11 @@ pub const GUEST_PROFILE: &str = "wasm";
 
 /// The workspace root.
 pub fn workspace_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 /// The target directory tests are built into.
@@ -25,13 +29,23 @@ pub fn target_dir() -> PathBuf {
 pub fn build_wasm(packages: &[&str]) -> PathBuf {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(workspace_dir())
-        .args(["build", "--quiet", "--target", "wasm32-wasip2", "--profile", GUEST_PROFILE])
+        .args([
+            "build",
+            "--quiet",
+            "--target",
+            "wasm32-wasip2",
+            "--profile",
+            GUEST_PROFILE,
+        ])
         .env("CARGO_TARGET_DIR", target_dir());
     for p in packages {
         cmd.args(["-p", p]);
     }
     let status = cmd.status().expect("run cargo to build guests");
-    assert!(status.success(), "building {packages:?} for wasm32-wasip2 failed");
+    assert!(
+        status.success(),
+        "building {packages:?} for wasm32-wasip2 failed"
+    );
     target_dir().join("wasm32-wasip2").join(GUEST_PROFILE)
 }
 

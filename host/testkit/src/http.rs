@@ -5,7 +5,10 @@ use std::time::Duration;
 
 /// Send a JSON body with POST.
 pub fn post_json(url: &str, body: &serde_json::Value) -> (u16, serde_json::Value) {
-    let (status, text) = send_body(ureq::post(url).set("content-type", "application/json"), &body.to_string());
+    let (status, text) = send_body(
+        ureq::post(url).set("content-type", "application/json"),
+        &body.to_string(),
+    );
     let json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text:?}"));
     (status, json)
 }
@@ -42,7 +45,11 @@ pub fn upstream(body: &'static str) -> u16 {
                 while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
                     line.clear();
                 }
-                let _ = write!(stream, "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
             });
         }
     });

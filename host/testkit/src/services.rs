@@ -18,19 +18,32 @@ pub fn redis_server() -> String {
 
 /// A unique name for this test's database or keys.
 pub fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    format!("{prefix}_{}_{:x}", std::process::id(), nanos & 0xffff_ffff_ffff)
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}_{}_{:x}",
+        std::process::id(),
+        nanos & 0xffff_ffff_ffff
+    )
 }
 
 fn block_on<F: Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(f)
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
 }
 
 /// Run SQL on `database` as the superuser (for setup and for checking from outside).
 pub fn psql(database: &str, sql: &str) -> Vec<tokio_postgres::Row> {
     let url = format!("{}/{database}", pg_server());
     block_on(async move {
-        let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.expect("connect to test postgres");
+        let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .expect("connect to test postgres");
         tokio::spawn(conn);
         client.simple_query(sql).await.expect("setup sql");
         if sql.trim_start().to_ascii_lowercase().starts_with("select") {
@@ -61,7 +74,10 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        psql("postgres", &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        psql(
+            "postgres",
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
     }
 }
 
@@ -71,20 +87,31 @@ pub struct TestKeys {
 }
 
 impl TestKeys {
-    #[expect(clippy::new_without_default, reason = "a default would share one prefix between tests")]
+    #[expect(
+        clippy::new_without_default,
+        reason = "a default would share one prefix between tests"
+    )]
     pub fn new() -> TestKeys {
-        TestKeys { prefix: unique("redshop_test") }
+        TestKeys {
+            prefix: unique("redshop_test"),
+        }
     }
 
     pub fn conn(&self) -> redis::Connection {
-        redis::Client::open(redis_server()).expect("redis url").get_connection().expect("connect to test redis")
+        redis::Client::open(redis_server())
+            .expect("redis url")
+            .get_connection()
+            .expect("connect to test redis")
     }
 }
 
 impl Drop for TestKeys {
     fn drop(&mut self) {
         let mut c = self.conn();
-        let keys: Vec<String> = redis::cmd("KEYS").arg(format!("{}*", self.prefix)).query(&mut c).unwrap_or_default();
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg(format!("{}*", self.prefix))
+            .query(&mut c)
+            .unwrap_or_default();
         if !keys.is_empty() {
             let _: redis::RedisResult<()> = redis::cmd("DEL").arg(keys).query(&mut c);
         }
@@ -105,7 +132,12 @@ impl Relay {
         let probe = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = probe.local_addr().expect("addr").port();
         drop(probe);
-        let relay = Relay { port, target: target.to_owned(), running: Arc::new(AtomicBool::new(false)), streams: Arc::default() };
+        let relay = Relay {
+            port,
+            target: target.to_owned(),
+            running: Arc::new(AtomicBool::new(false)),
+            streams: Arc::default(),
+        };
         relay.restore();
         relay
     }
@@ -118,19 +150,28 @@ impl Relay {
         let listener = TcpListener::bind(("127.0.0.1", self.port)).expect("rebind relay port");
         listener.set_nonblocking(true).expect("nonblocking");
         self.running.store(true, Ordering::SeqCst);
-        let (running, streams, target) = (self.running.clone(), self.streams.clone(), self.target.clone());
+        let (running, streams, target) = (
+            self.running.clone(),
+            self.streams.clone(),
+            self.target.clone(),
+        );
         std::thread::spawn(move || {
             while running.load(Ordering::SeqCst) {
                 match listener.accept() {
                     Ok((client, _)) => {
                         let _ = client.set_nonblocking(false);
-                        let Ok(server) = TcpStream::connect(&target) else { continue };
+                        let Ok(server) = TcpStream::connect(&target) else {
+                            continue;
+                        };
                         for s in [&client, &server] {
                             if let Ok(clone) = s.try_clone() {
                                 streams.lock().expect("lock").push(clone);
                             }
                         }
-                        pipe(client.try_clone().expect("clone"), server.try_clone().expect("clone"));
+                        pipe(
+                            client.try_clone().expect("clone"),
+                            server.try_clone().expect("clone"),
+                        );
                         pipe(server, client);
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(5)),

@@ -50,9 +50,13 @@ pub struct WorldNames {
 /// What `world` in the package at `dir` lets a component import and export.
 pub fn world(dir: &Path, world: &str) -> WorldNames {
     let mut resolve = Resolve::default();
-    resolve.push_dir(spin_sdk_wit()).expect("spin-sdk WIT parses");
+    resolve
+        .push_dir(spin_sdk_wit())
+        .expect("spin-sdk WIT parses");
     let (pkg, _) = resolve.push_dir(dir).expect("project WIT parses");
-    let world = resolve.select_world(&[pkg], Some(world)).expect("world exists");
+    let world = resolve
+        .select_world(&[pkg], Some(world))
+        .expect("world exists");
     names(&resolve, world)
 }
 
@@ -91,11 +95,18 @@ fn names(resolve: &Resolve, world: WorldId) -> WorldNames {
             .collect()
     };
     let w = &resolve.worlds[world];
-    WorldNames { imports: list(&w.imports), exports: list(&w.exports) }
+    WorldNames {
+        imports: list(&w.imports),
+        exports: list(&w.exports),
+    }
 }
 
 /// Imports of `wasm` that `world` (in the package at `dir`) does not allow.
 pub fn violations(wasm: &Path, dir: &Path, world_name: &str) -> Vec<String> {
     let allowed = world(dir, world_name).imports;
-    component(wasm).imports.into_iter().filter(|i| !allowed.contains(i)).collect()
+    component(wasm)
+        .imports
+        .into_iter()
+        .filter(|i| !allowed.contains(i))
+        .collect()
 }

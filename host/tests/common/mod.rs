@@ -1,7 +1,10 @@
 //! Host-test glue over `redshop-testkit`: the host's own fixture guests, and manifests
 //! that name them as `{{probe}}`, `{{pg}}`, `{{kv-redis}}` and `{{subscriber}}`.
 
-#![allow(dead_code, reason = "each test binary uses a different part of the harness")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of the harness"
+)]
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -25,7 +28,10 @@ pub fn guest(name: &str) -> PathBuf {
 pub fn manifest(template: &str) -> String {
     let mut text = template.to_owned();
     for name in FIXTURES {
-        text = text.replace(&format!("{{{{{name}}}}}"), &guest(&format!("guest-{name}")).display().to_string());
+        text = text.replace(
+            &format!("{{{{{name}}}}}"),
+            &guest(&format!("guest-{name}")).display().to_string(),
+        );
     }
     text
 }

@@ -29,23 +29,34 @@ pub fn respond(app: &App, path: &str) -> Option<http::Response<HyperOutgoingBody
 
 /// A response with a body and no content type, as Spin's health check answers.
 fn plain(status: http::StatusCode, bytes: Bytes) -> http::Response<HyperOutgoingBody> {
-    let mut response = http::Response::new(Full::new(bytes).map_err(|never| match never {}).boxed_unsync());
+    let mut response = http::Response::new(
+        Full::new(bytes)
+            .map_err(|never| match never {})
+            .boxed_unsync(),
+    );
     *response.status_mut() = status;
     response
 }
 
-fn body(status: http::StatusCode, content_type: &'static str, text: String) -> http::Response<HyperOutgoingBody> {
+fn body(
+    status: http::StatusCode,
+    content_type: &'static str,
+    text: String,
+) -> http::Response<HyperOutgoingBody> {
     let mut response = plain(status, Bytes::from(text));
-    response
-        .headers_mut()
-        .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static(content_type),
+    );
     response
 }
 
 /// A response with no body, as Spin sends for 404 and 500.
 pub fn empty(status: http::StatusCode) -> http::Response<HyperOutgoingBody> {
     let mut response = http::Response::new(
-        http_body_util::Empty::<Bytes>::new().map_err(|never| match never {}).boxed_unsync(),
+        http_body_util::Empty::<Bytes>::new()
+            .map_err(|never| match never {})
+            .boxed_unsync(),
     );
     *response.status_mut() = status;
     response

@@ -16,7 +16,6 @@ use super::builtin;
 use crate::app::{App, ComponentRuntime};
 use crate::runtime::{InvokeError, RequestCtx};
 
-
 /// Turns requests into invocations. Cheap to clone; shared by every connection.
 #[derive(Clone)]
 pub struct Dispatcher {
@@ -31,8 +30,14 @@ pub struct Dispatcher {
 impl Dispatcher {
     /// A dispatcher for `app` behind a listener on `listen`.
     pub fn new(app: Arc<App>, listen: SocketAddr) -> Self {
-        let permits = Arc::new(tokio::sync::Semaphore::new(app.limits.max_concurrent_requests));
-        Self { app, listen_authority: listen.to_string().into(), permits }
+        let permits = Arc::new(tokio::sync::Semaphore::new(
+            app.limits.max_concurrent_requests,
+        ));
+        Self {
+            app,
+            listen_authority: listen.to_string().into(),
+            permits,
+        }
     }
 
     /// The app being served.
@@ -41,7 +46,11 @@ impl Dispatcher {
     }
 
     /// Handle a request from the app's listener.
-    pub async fn handle(&self, req: http::Request<Incoming>, client: SocketAddr) -> http::Response<HyperOutgoingBody> {
+    pub async fn handle(
+        &self,
+        req: http::Request<Incoming>,
+        client: SocketAddr,
+    ) -> http::Response<HyperOutgoingBody> {
         let start = Instant::now();
         let request_id = self.app.next_request_id();
         let method = req.method().clone();
@@ -52,12 +61,23 @@ impl Dispatcher {
         }
         let Some(route) = self.app.router.route(&path) else {
             self.app.metrics.not_found();
-            log_request(&request_id, &method, &path, None, None, StatusCode::NOT_FOUND, start);
+            log_request(
+                &request_id,
+                &method,
+                &path,
+                None,
+                None,
+                StatusCode::NOT_FOUND,
+                start,
+            );
             return builtin::empty(StatusCode::NOT_FOUND);
         };
         let Some(component) = self.app.components.get(route.component_id()).cloned() else {
             // The router only holds running components; reaching this is our bug.
-            tracing::error!(component = route.component_id(), "route points at a component that is not loaded");
+            tracing::error!(
+                component = route.component_id(),
+                "route points at a component that is not loaded"
+            );
             return builtin::empty(StatusCode::INTERNAL_SERVER_ERROR);
         };
 
@@ -75,12 +95,21 @@ impl Dispatcher {
         if !parts.headers.contains_key(http::header::HOST) {
             parts.headers.insert(
                 http::header::HOST,
-                HeaderValue::from_str(&self.listen_authority).unwrap_or(HeaderValue::from_static("localhost")),
+                HeaderValue::from_str(&self.listen_authority)
+                    .unwrap_or(HeaderValue::from_static("localhost")),
             );
         }
         let limit = self.app.limits.max_request_body_bytes;
         if content_length(&parts.headers).is_some_and(|n| n > limit) {
-            log_request(&request_id, &method, &path, Some(&component.id), Some(route.raw_route()), StatusCode::PAYLOAD_TOO_LARGE, start);
+            log_request(
+                &request_id,
+                &method,
+                &path,
+                Some(&component.id),
+                Some(route.raw_route()),
+                StatusCode::PAYLOAD_TOO_LARGE,
+                start,
+            );
             return builtin::empty(StatusCode::PAYLOAD_TOO_LARGE);
         }
         let body = Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX))
@@ -95,13 +124,35 @@ impl Dispatcher {
         let req = http::Request::from_parts(parts, body);
 
         let deadline = start + self.app.limits.request_timeout;
-        let Ok(Ok(_permit)) = tokio::time::timeout_at(deadline.into(), self.permits.acquire()).await else {
-            log_request(&request_id, &method, &path, Some(&component.id), Some(route.raw_route()), StatusCode::SERVICE_UNAVAILABLE, start);
+        let Ok(Ok(_permit)) =
+            tokio::time::timeout_at(deadline.into(), self.permits.acquire()).await
+        else {
+            log_request(
+                &request_id,
+                &method,
+                &path,
+                Some(&component.id),
+                Some(route.raw_route()),
+                StatusCode::SERVICE_UNAVAILABLE,
+                start,
+            );
             return builtin::empty(StatusCode::SERVICE_UNAVAILABLE);
         };
-        let ctx = RequestCtx { request_id: request_id.clone(), chain_depth: 0, deadline };
+        let ctx = RequestCtx {
+            request_id: request_id.clone(),
+            chain_depth: 0,
+            deadline,
+        };
         let response = dispatch(&self.app, &component, &route, req, client, ctx).await;
-        log_request(&request_id, &method, &path, Some(&component.id), Some(route.raw_route()), response.status(), start);
+        log_request(
+            &request_id,
+            &method,
+            &path,
+            Some(&component.id),
+            Some(route.raw_route()),
+            response.status(),
+            start,
+        );
         response
     }
 }
@@ -133,7 +184,9 @@ pub(crate) async fn dispatch(
             let status = match &e {
                 InvokeError::Deadline => StatusCode::GATEWAY_TIMEOUT,
                 InvokeError::Instantiate(_) => StatusCode::SERVICE_UNAVAILABLE,
-                InvokeError::Guest(_) | InvokeError::GuestErrorCode(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                InvokeError::Guest(_) | InvokeError::GuestErrorCode(_) => {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                }
             };
             // The cause goes to the log; the client gets Spin's empty error response.
             tracing::error!(request_id = %request_id, component = %component.id, error = %e, "request failed");
@@ -158,7 +211,12 @@ fn full_url<B>(req: &http::Request<B>) -> String {
 }
 
 fn content_length(headers: &http::HeaderMap) -> Option<u64> {
-    headers.get(http::header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+    headers
+        .get(http::header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
 }
 
 fn log_request(
@@ -184,6 +242,21 @@ fn log_request(
 }
 
 /// Log one chained call the same way as an outside request.
-pub(crate) fn log_chained(request_id: &str, method: &http::Method, path: &str, component: &str, status: StatusCode, start: Instant) {
-    log_request(request_id, method, path, Some(component), Some("/..."), status, start);
+pub(crate) fn log_chained(
+    request_id: &str,
+    method: &http::Method,
+    path: &str,
+    component: &str,
+    status: StatusCode,
+    start: Instant,
+) {
+    log_request(
+        request_id,
+        method,
+        path,
+        Some(component),
+        Some("/..."),
+        status,
+        start,
+    );
 }

@@ -8,7 +8,12 @@ use crate::runtime::{InvokeError, RequestCtx};
 
 /// Deliver `payload`, retrying failures with exponential backoff; log it as dead after the
 /// last attempt.
-pub async fn with_retries(app: &Arc<App>, component: &Arc<ComponentRuntime>, channel: &str, payload: &Vec<u8>) {
+pub async fn with_retries(
+    app: &Arc<App>,
+    component: &Arc<ComponentRuntime>,
+    channel: &str,
+    payload: &Vec<u8>,
+) {
     let config = &app.redis_trigger;
     let mut backoff = Duration::from_millis(config.initial_backoff_ms);
     let max_backoff = Duration::from_millis(config.max_backoff_ms);
@@ -44,7 +49,12 @@ pub async fn with_retries(app: &Arc<App>, component: &Arc<ComponentRuntime>, cha
 }
 
 /// One attempt: a fresh instance, `handle-message`, its verdict.
-async fn once(app: &Arc<App>, component: &Arc<ComponentRuntime>, payload: &Vec<u8>, request_id: &Arc<str>) -> Result<(), String> {
+async fn once(
+    app: &Arc<App>,
+    component: &Arc<ComponentRuntime>,
+    payload: &Vec<u8>,
+    request_id: &Arc<str>,
+) -> Result<(), String> {
     let Some(pre) = &component.redis_pre else {
         return Err("component does not handle redis messages".into());
     };
@@ -55,8 +65,15 @@ async fn once(app: &Arc<App>, component: &Arc<ComponentRuntime>, payload: &Vec<u
     };
     let mut store = app.new_store(component, &ctx).map_err(|e| e.to_string())?;
     let call = async {
-        let guest = pre.instantiate_async(&mut store).await.map_err(|e| InvokeError::Instantiate(e).to_string())?;
-        match guest.fermyon_spin_inbound_redis().call_handle_message(&mut store, payload).await {
+        let guest = pre
+            .instantiate_async(&mut store)
+            .await
+            .map_err(|e| InvokeError::Instantiate(e).to_string())?;
+        match guest
+            .fermyon_spin_inbound_redis()
+            .call_handle_message(&mut store, payload)
+            .await
+        {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(format!("handler returned {e:?}")),
             Err(trap) => Err(crate::runtime::classify_trap(trap).to_string()),

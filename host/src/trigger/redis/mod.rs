@@ -32,11 +32,18 @@ pub struct RedisTrigger {
 
 /// Start one task per subscription. They run until `shutdown`.
 pub fn start(app: &Arc<App>) -> RedisTrigger {
-    let mut trigger = RedisTrigger { tasks: Vec::new(), permits: Vec::new() };
+    let mut trigger = RedisTrigger {
+        tasks: Vec::new(),
+        permits: Vec::new(),
+    };
     for sub in &app.redis_subscriptions {
         let permits = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
         trigger.permits.push(permits.clone());
-        trigger.tasks.push(tokio::spawn(subscribe_forever(app.clone(), sub.clone(), permits)));
+        trigger.tasks.push(tokio::spawn(subscribe_forever(
+            app.clone(),
+            sub.clone(),
+            permits,
+        )));
     }
     trigger
 }
@@ -64,15 +71,23 @@ async fn subscribe_forever(app: Arc<App>, sub: RedisSubscription, permits: Arc<S
     let reconnect = Duration::from_millis(app.redis_trigger.reconnect_ms);
     loop {
         match listen(&app, &sub, &permits).await {
-            Ok(()) => tracing::warn!(address = %shown, channel = %sub.channel, "redis subscription ended; resubscribing"),
-            Err(e) => tracing::warn!(address = %shown, channel = %sub.channel, error = %e, "redis subscription failed; retrying"),
+            Ok(()) => {
+                tracing::warn!(address = %shown, channel = %sub.channel, "redis subscription ended; resubscribing")
+            }
+            Err(e) => {
+                tracing::warn!(address = %shown, channel = %sub.channel, error = %e, "redis subscription failed; retrying")
+            }
         }
         tokio::time::sleep(reconnect).await;
     }
 }
 
 /// Subscribe once and hand every message to the components, until the connection ends.
-async fn listen(app: &Arc<App>, sub: &RedisSubscription, permits: &Arc<Semaphore>) -> anyhow::Result<()> {
+async fn listen(
+    app: &Arc<App>,
+    sub: &RedisSubscription,
+    permits: &Arc<Semaphore>,
+) -> anyhow::Result<()> {
     let connect = app.services.redis.connect_timeout();
     let client = redis::Client::open(sub.address.as_str())?;
     let mut pubsub = tokio::time::timeout(connect, client.get_async_pubsub())
@@ -85,7 +100,9 @@ async fn listen(app: &Arc<App>, sub: &RedisSubscription, permits: &Arc<Semaphore
     while let Some(message) = messages.next().await {
         let payload = Arc::new(message.get_payload_bytes().to_vec());
         for component in &sub.components {
-            let Some(component) = app.components.get(component).cloned() else { continue };
+            let Some(component) = app.components.get(component).cloned() else {
+                continue;
+            };
             // Backpressure: wait for a slot before reading further.
             let permit = permits.clone().acquire_owned().await?;
             let app = app.clone();

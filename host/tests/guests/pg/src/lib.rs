@@ -1,7 +1,10 @@
 //! Test fixture: runs the Postgres statements a test sends it, on one connection, and
 //! reports every result and error as the guest sees them (Rust `Debug` of the WIT values).
 
-#![expect(unsafe_code, reason = "the #[http_component] macro generates the canonical-ABI export glue")]
+#![expect(
+    unsafe_code,
+    reason = "the #[http_component] macro generates the canonical-ABI export glue"
+)]
 
 use serde_json::{Value, json};
 use spin_sdk::http::{IntoResponse, Request, Response};
@@ -29,8 +32,13 @@ fn handle(req: Request) -> Response {
     let mut results = Vec::new();
     for step in body["steps"].as_array().cloned().unwrap_or_default() {
         let sql = step["sql"].as_str().unwrap_or_default();
-        let params: Result<Vec<P>, String> =
-            step["params"].as_array().cloned().unwrap_or_default().iter().map(param).collect();
+        let params: Result<Vec<P>, String> = step["params"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(param)
+            .collect();
         let params = match params {
             Ok(p) => p,
             Err(e) => return reply(400, json!({ "error": e })),
@@ -58,12 +66,23 @@ fn param(v: &Value) -> Result<P, String> {
     if v.is_null() {
         return Ok(P::DbNull);
     }
-    let (kind, x) = v.as_object().and_then(|o| o.iter().next()).ok_or("param must be {type: value}")?;
+    let (kind, x) = v
+        .as_object()
+        .and_then(|o| o.iter().next())
+        .ok_or("param must be {type: value}")?;
     let int = || x.as_i64().ok_or(format!("{kind}: not an integer"));
     let num = || x.as_f64().ok_or(format!("{kind}: not a number"));
-    let text = || x.as_str().map(str::to_owned).ok_or(format!("{kind}: not a string"));
+    let text = || {
+        x.as_str()
+            .map(str::to_owned)
+            .ok_or(format!("{kind}: not a string"))
+    };
     let ints = || -> Result<Vec<i64>, String> {
-        x.as_array().ok_or("not a list")?.iter().map(|n| n.as_i64().ok_or("not an integer".to_owned())).collect()
+        x.as_array()
+            .ok_or("not a list")?
+            .iter()
+            .map(|n| n.as_i64().ok_or("not an integer".to_owned()))
+            .collect()
     };
     let conv = |e: std::num::TryFromIntError| e.to_string();
     Ok(match kind.as_str() {
@@ -86,7 +105,15 @@ fn param(v: &Value) -> Result<P, String> {
         }
         "datetime" => {
             let t = ints()?;
-            P::Datetime((t[0] as i32, t[1] as u8, t[2] as u8, t[3] as u8, t[4] as u8, t[5] as u8, t[6] as u32))
+            P::Datetime((
+                t[0] as i32,
+                t[1] as u8,
+                t[2] as u8,
+                t[3] as u8,
+                t[4] as u8,
+                t[5] as u8,
+                t[6] as u32,
+            ))
         }
         "timestamp" => P::Timestamp(int()?),
         "uuid" => P::Uuid(text()?),
@@ -94,21 +121,51 @@ fn param(v: &Value) -> Result<P, String> {
         "decimal" => P::Decimal(text()?),
         "range-int32" => {
             let (lo, hi) = range(x)?;
-            P::RangeInt32((lo.map(|(v, k)| (v.as_i64().unwrap_or(0) as i32, k)), hi.map(|(v, k)| (v.as_i64().unwrap_or(0) as i32, k))))
+            P::RangeInt32((
+                lo.map(|(v, k)| (v.as_i64().unwrap_or(0) as i32, k)),
+                hi.map(|(v, k)| (v.as_i64().unwrap_or(0) as i32, k)),
+            ))
         }
         "range-int64" => {
             let (lo, hi) = range(x)?;
-            P::RangeInt64((lo.map(|(v, k)| (v.as_i64().unwrap_or(0), k)), hi.map(|(v, k)| (v.as_i64().unwrap_or(0), k))))
+            P::RangeInt64((
+                lo.map(|(v, k)| (v.as_i64().unwrap_or(0), k)),
+                hi.map(|(v, k)| (v.as_i64().unwrap_or(0), k)),
+            ))
         }
         "range-decimal" => {
             let (lo, hi) = range(x)?;
             let s = |v: Value| v.as_str().unwrap_or_default().to_owned();
             P::RangeDecimal((lo.map(|(v, k)| (s(v), k)), hi.map(|(v, k)| (s(v), k))))
         }
-        "array-int32" => P::ArrayInt32(x.as_array().ok_or("not a list")?.iter().map(|n| n.as_i64().map(|n| n as i32)).collect()),
-        "array-int64" => P::ArrayInt64(x.as_array().ok_or("not a list")?.iter().map(Value::as_i64).collect()),
-        "array-decimal" => P::ArrayDecimal(x.as_array().ok_or("not a list")?.iter().map(|s| s.as_str().map(str::to_owned)).collect()),
-        "array-str" => P::ArrayStr(x.as_array().ok_or("not a list")?.iter().map(|s| s.as_str().map(str::to_owned)).collect()),
+        "array-int32" => P::ArrayInt32(
+            x.as_array()
+                .ok_or("not a list")?
+                .iter()
+                .map(|n| n.as_i64().map(|n| n as i32))
+                .collect(),
+        ),
+        "array-int64" => P::ArrayInt64(
+            x.as_array()
+                .ok_or("not a list")?
+                .iter()
+                .map(Value::as_i64)
+                .collect(),
+        ),
+        "array-decimal" => P::ArrayDecimal(
+            x.as_array()
+                .ok_or("not a list")?
+                .iter()
+                .map(|s| s.as_str().map(str::to_owned))
+                .collect(),
+        ),
+        "array-str" => P::ArrayStr(
+            x.as_array()
+                .ok_or("not a list")?
+                .iter()
+                .map(|s| s.as_str().map(str::to_owned))
+                .collect(),
+        ),
         "interval" => P::Interval(Interval {
             micros: x["micros"].as_i64().unwrap_or(0),
             days: x["days"].as_i64().unwrap_or(0) as i32,
@@ -124,12 +181,21 @@ fn range(x: &Value) -> Result<(End, End), String> {
     let ends = x.as_array().ok_or("range must be [lower, upper]")?;
     let end = |e: &Value| -> End {
         let pair = e.as_array()?;
-        let kind = if pair.get(1)? == "inclusive" { RangeBoundKind::Inclusive } else { RangeBoundKind::Exclusive };
+        let kind = if pair.get(1)? == "inclusive" {
+            RangeBoundKind::Inclusive
+        } else {
+            RangeBoundKind::Exclusive
+        };
         Some((pair.first()?.clone(), kind))
     };
     Ok((ends.first().and_then(end), ends.get(1).and_then(end)))
 }
 
 fn reply(status: u16, body: Value) -> Response {
-    Response::builder().status(status).header("content-type", "application/json").body(body.to_string()).build().into_response()
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .build()
+        .into_response()
 }

@@ -2,7 +2,10 @@
 //! request, chosen by the `op` query parameter so that one build serves every route shape
 //! and permission set the tests declare in their manifests.
 
-#![expect(unsafe_code, reason = "the #[http_component] macro generates the canonical-ABI export glue")]
+#![expect(
+    unsafe_code,
+    reason = "the #[http_component] macro generates the canonical-ABI export glue"
+)]
 
 use spin_sdk::http::{IntoResponse, Method, Request, Response};
 use spin_sdk::http_component;
@@ -10,7 +13,12 @@ use spin_sdk::http_component;
 #[http_component]
 async fn handle(req: Request) -> Response {
     let query = parse_query(req.query());
-    let param = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let param = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
     match param("op").as_deref() {
         None | Some("echo") => echo(&req),
         Some("trap") => panic!("probe asked to trap"),
@@ -25,7 +33,10 @@ async fn handle(req: Request) -> Response {
         }
         Some("env") => {
             let name = param("name").unwrap_or_default();
-            json(200, serde_json::json!({ "value": std::env::var(&name).ok() }))
+            json(
+                200,
+                serde_json::json!({ "value": std::env::var(&name).ok() }),
+            )
         }
         Some("file") => {
             let path = param("path").unwrap_or_default();
@@ -46,7 +57,10 @@ async fn handle(req: Request) -> Response {
             json(200, serde_json::json!({ "slept_ms": ms }))
         }
         Some("fetch") => fetch(&param("url").unwrap_or_default()).await,
-        Some(other) => json(400, serde_json::json!({ "error": format!("unknown op {other}") })),
+        Some(other) => json(
+            400,
+            serde_json::json!({ "error": format!("unknown op {other}") }),
+        ),
     }
 }
 
@@ -72,7 +86,10 @@ async fn fetch(url: &str) -> Response {
     match spin_sdk::http::send::<_, Response>(outbound).await {
         Ok(resp) => {
             let body = String::from_utf8_lossy(resp.body()).into_owned();
-            json(200, serde_json::json!({ "status": resp.status(), "body": body }))
+            json(
+                200,
+                serde_json::json!({ "status": resp.status(), "body": body }),
+            )
         }
         Err(e) => json(200, serde_json::json!({ "error": format!("{e:?}") })),
     }

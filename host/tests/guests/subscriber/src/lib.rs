@@ -4,7 +4,10 @@
 //! Message forms: `ok:<id>`; `fail-once:<id>` (fails the first time it sees `<id>`);
 //! `fail:<id>` (always fails); `trap:<id>` (always traps).
 
-#![expect(unsafe_code, reason = "the #[redis_component] macro generates the canonical-ABI export glue")]
+#![expect(
+    unsafe_code,
+    reason = "the #[redis_component] macro generates the canonical-ABI export glue"
+)]
 
 use anyhow::{Context as _, bail};
 use spin_sdk::redis::Connection;
