@@ -7,17 +7,22 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/redshop-target
 CARGO      ?= cargo
 WASM_TARGET = wasm32-wasip2
 WASM_DIR    = $(CARGO_TARGET_DIR)/$(WASM_TARGET)/wasm
-# Service components, built for the guest target (added as each service lands).
-COMPONENTS ?= product
+# Components, built for the guest target.
+COMPONENTS ?= product user gateway order notification storefront
+# Services with a PostgreSQL database of their own, `<service>s_db` on $(PG_SERVER).
+SERVICES   ?= product user order notification
 # Where spin.toml's `source`s point: built components are copied beside the manifest so the
 # same relative paths work for redshop and for real `spin up`, wherever CARGO_TARGET_DIR is.
 APP_WASM_DIR = target/wasm
-# The product service's database: created, migrated and seeded by `make db`.
-PRODUCT_DB_URL ?= postgres://postgres@127.0.0.1:5432/products_db
+# The PostgreSQL server every service database lives on (`make db` creates them). Loopback
+# PostgreSQL offers a self-signed certificate, so the defaults ask for a plain connection.
+PG_SERVER  ?= postgres://postgres@127.0.0.1:5432
+PG_OPTIONS ?= sslmode=disable
+DBCTL       = $(CARGO_TARGET_DIR)/release/dbctl
 LISTEN     ?= 127.0.0.1:3000
 ADMIN      ?= 127.0.0.1:9090
 
-.PHONY: all build build-host build-components build-dbctl db up test lint fmt clean-cache setup services
+.PHONY: all build build-host build-components build-dbctl db keys up test lint fmt clean-cache setup services
 
 all: build
 
@@ -40,13 +45,20 @@ build-dbctl:
 	$(CARGO) build --release -p redshop-dbctl
 
 # Every service database: create if missing, apply pending migrations, seed the demo data
-# (seeding is skipped when the catalog has products). Idempotent; `make up` runs it.
+# (each service's seed is skipped when its data is already there). Idempotent; `make up`
+# runs it. The names match spin.toml's `<service>_db_url` defaults.
 db: services build-dbctl
-	$(CARGO_TARGET_DIR)/release/dbctl migrate --create --database-url $(PRODUCT_DB_URL) --service product
-	$(CARGO_TARGET_DIR)/release/dbctl seed --database-url $(PRODUCT_DB_URL) --service product
+	@set -e; for s in $(SERVICES); do \
+	  url="$(PG_SERVER)/$${s}s_db?$(PG_OPTIONS)"; \
+	  $(DBCTL) migrate --create --database-url "$$url" --service $$s; \
+	  $(DBCTL) seed --database-url "$$url" --service $$s; \
+	done
 
-up: build db
-	SPIN_VARIABLE_PRODUCT_DB_URL=$(PRODUCT_DB_URL) \
+# The access-token signing key: generated into .env (git-ignored) on the first run.
+keys:
+	@bash scripts/keys.sh .env
+
+up: build db keys
 	$(CARGO_TARGET_DIR)/release/redshop up --from spin.toml --runtime-config-file runtime-config.toml \
 	  --listen $(LISTEN) --admin-listen $(ADMIN)
 

@@ -6,9 +6,14 @@
 //! component on a public route, `/product/...`; `tests/product_manifest.rs` checks that the
 //! production `spin.toml` keeps it private and reachable only by service chaining.
 
+pub mod gateway;
 pub mod http;
+pub mod notification;
 pub mod oracle;
+pub mod order;
 pub mod product;
+pub mod shop;
+pub mod user;
 
 /// Runs an async function (the `dbctl` library's) to completion from a synchronous test.
 pub fn block_on<F: Future>(f: F) -> F::Output {

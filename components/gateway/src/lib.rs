@@ -1,0 +1,1 @@
+//! The gateway component (skeleton; filled in by the gateway work).

@@ -1,0 +1,1 @@
+//! The notification component (skeleton; filled in by the notification work).

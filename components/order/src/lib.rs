@@ -1,0 +1,1 @@
+//! The order component (skeleton; filled in by the order work).

@@ -1,0 +1,1 @@
+//! The storefront component (skeleton; filled in by the storefront work).

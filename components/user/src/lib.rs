@@ -1,0 +1,1 @@
+//! The user component (skeleton; filled in by the user work).

@@ -1,0 +1,1 @@
+//! The gateway service's rules (skeleton; filled in by the gateway work).

@@ -1,0 +1,1 @@
+//! The notification service's rules (skeleton; filled in by the notification work).

@@ -1,0 +1,1 @@
+//! The order service's rules (skeleton; filled in by the order work).

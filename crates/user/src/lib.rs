@@ -1,0 +1,1 @@
+//! The user service's rules (skeleton; filled in by the user work).
