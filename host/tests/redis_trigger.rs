@@ -93,6 +93,31 @@ fn wait_handled(keys: &TestKeys, n: i64, within: Duration) -> i64 {
 }
 
 #[test]
+fn a_templated_channel_is_rendered_from_its_variable() {
+    let keys = TestKeys::new();
+    let channel = format!("{}:events", keys.prefix);
+    // The channel names a variable, as spin.toml's `{{ order_events_channel }}` does; the
+    // value comes from the environment, so the rendered name is not the template's default.
+    let m = manifest("127.0.0.1:6379", "{{ events_channel }}", &keys.prefix).replace(
+        "[variables]\n",
+        "[variables]\nevents_channel = { default = \"unused-default\" }\n",
+    );
+    let mut spec = common::spec(&m);
+    spec.host_config = Some(FAST_RETRIES);
+    spec.env
+        .push(("SPIN_VARIABLE_EVENTS_CHANNEL".into(), channel.clone()));
+    let app = TestApp::start(spec);
+    wait_subscribed(&keys, &channel);
+    publish(&keys, &channel, "ok:templated");
+    assert_eq!(wait_handled(&keys, 1, Duration::from_secs(10)), 1);
+    assert!(
+        app.logs().contains(&format!("channel={channel}")),
+        "{}",
+        app.logs()
+    );
+}
+
+#[test]
 fn every_published_message_is_handled() {
     let keys = TestKeys::new();
     let channel = format!("{}:orders", keys.prefix);

@@ -16,7 +16,7 @@ use crate::variables::EnvProvider;
 pub struct RedisSubscription {
     /// The server, templates rendered (may hold a password: never log it as is).
     pub address: String,
-    /// The channel.
+    /// The channel, templates rendered.
     pub channel: String,
     /// Components invoked for each message.
     pub components: Vec<String>,
@@ -43,8 +43,17 @@ pub(super) fn redis_subscriptions(
                     trigger.component
                 )
             })?;
+        // Spin renders the channel like the address: `channel = "{{ events_channel }}"`.
+        let channel = Template::parse(&trigger.channel)
+            .and_then(|t| t.render(|name| values.get(name).cloned()))
+            .with_context(|| {
+                format!(
+                    "redis trigger for component `{}`: channel",
+                    trigger.component
+                )
+            })?;
         grouped
-            .entry((address, trigger.channel.clone()))
+            .entry((address, channel))
             .or_default()
             .push(trigger.component.clone());
     }
