@@ -5,6 +5,12 @@
 //!
 //! A denied request is the guest's business, not a crash: it gets `HttpRequestDenied`,
 //! the WIT error it can handle, and the host logs why.
+//!
+//! The guest's request options (connect, first-byte and between-bytes timeouts) bound both
+//! kinds of call, so a caller can give up on a slow service before its own deadline; a
+//! chained call also ends at the outermost request's deadline, which it shares.
+
+mod timeouts;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -57,6 +63,7 @@ impl OutboundHooks {
         &self,
         target: &str,
         request: http::Request<WasiBody>,
+        options: Option<RequestOptions>,
     ) -> Result<ResponseFuture, Error> {
         let uri = request.uri();
         if !self.component.outbound.allows(
@@ -91,7 +98,25 @@ impl OutboundHooks {
             let path = request.uri().path().to_owned();
             let route = RouteMatch::synthetic(callee.id.to_string(), path.clone());
             let request_id = ctx.request_id.clone();
-            let response = dispatch(&app, &callee, &route, request, CHAINED_CLIENT, ctx).await;
+            let dispatched = dispatch(&app, &callee, &route, request, CHAINED_CLIENT, ctx);
+            // Dropping the dispatch on a first-byte timeout also stops the callee.
+            let response = match options.and_then(|o| o.first_byte_timeout) {
+                Some(limit) => match tokio::time::timeout(limit, dispatched).await {
+                    Ok(response) => response,
+                    Err(_elapsed) => {
+                        tracing::warn!(request_id = %request_id, component = %callee.id, timeout_ms = limit.as_millis() as u64, "chained call passed the caller's first-byte timeout");
+                        return Err(Error::ConnectionReadTimeout);
+                    }
+                },
+                None => dispatched.await,
+            };
+            let response = match options.and_then(|o| o.between_bytes_timeout) {
+                Some(limit) => response.map(|body| {
+                    use http_body_util::BodyExt as _;
+                    timeouts::BetweenBytes::new(body, limit).boxed_unsync()
+                }),
+                None => response,
+            };
             log_chained(
                 &request_id,
                 &method,
@@ -120,7 +145,7 @@ impl WasiHttpHooks for OutboundHooks {
 
         if let Some(target) = host.strip_suffix(".spin.internal") {
             let target = target.to_owned();
-            return match self.chain(&target, request) {
+            return match self.chain(&target, request, options) {
                 Ok(future) => future,
                 Err(e) => Box::new(async move { Err(e) }),
             };

@@ -7,6 +7,8 @@
     reason = "the #[http_component] macro generates the canonical-ABI export glue"
 )]
 
+mod options;
+
 use spin_sdk::http::{IntoResponse, Method, Request, Response};
 use spin_sdk::http_component;
 
@@ -57,6 +59,17 @@ async fn handle(req: Request) -> Response {
             json(200, serde_json::json!({ "slept_ms": ms }))
         }
         Some("fetch") => fetch(&param("url").unwrap_or_default()).await,
+        Some("fetch-with-options") => {
+            let ms = |name: &str| param(name).and_then(|v| v.parse::<u64>().ok());
+            options::fetch(
+                &param("url").unwrap_or_default(),
+                options::Timeouts {
+                    connect_ms: ms("connect_ms"),
+                    first_byte_ms: ms("first_byte_ms"),
+                    between_bytes_ms: ms("between_bytes_ms"),
+                },
+            )
+        }
         Some(other) => json(
             400,
             serde_json::json!({ "error": format!("unknown op {other}") }),
@@ -110,7 +123,7 @@ fn allocate_forever() -> Response {
     }
 }
 
-fn json(status: u16, value: serde_json::Value) -> Response {
+pub(crate) fn json(status: u16, value: serde_json::Value) -> Response {
     Response::builder()
         .status(status)
         .header("content-type", "application/json")
