@@ -108,7 +108,13 @@ impl HostConnection for InstanceState {
         }
         match self.services.pg.open(&address).await {
             Ok(connection) => Ok(Ok(self.table.push(connection)?)),
-            Err(e @ (OpenError::Address(_) | OpenError::Unavailable(_))) => {
+            // A malformed address, a TLS mode we cannot honour, a server that is down: the
+            // guest's to handle, as `connection-failed`.
+            Err(
+                e @ (OpenError::Address(_)
+                | OpenError::Unavailable(_)
+                | OpenError::TlsUnsupported(_)),
+            ) => {
                 tracing::warn!(component = %self.component.id, error = %e, "postgres connection failed");
                 Ok(Err(Error::ConnectionFailed(e.to_string())))
             }

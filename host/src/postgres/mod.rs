@@ -8,12 +8,18 @@
 //! back to the pool only in a clean state: if the guest left a transaction open (or
 //! trapped inside one), it is rolled back first, and discarded if that fails.
 //!
+//! Connections are shared by every component that uses an address, so each lease starts
+//! from a clean session: before a pooled connection is handed out again, everything a guest
+//! can set on a session is reset (`SESSION_RESET`). That is `DISCARD ALL` except for the
+//! statements the host itself prepared, which stay valid for its per-connection cache.
+//!
 //! Statements are prepared once per connection and cached, and parameters are converted
 //! to the types the server expects for them (an `int32` for a `bigint` column is widened,
 //! not refused), so guests need not match Postgres' integer widths exactly.
 
 mod host;
 mod params;
+mod tls;
 mod values;
 mod wire;
 
@@ -28,6 +34,31 @@ use tokio::sync::Mutex;
 use wasmtime::component::{HasSelf, Linker};
 
 use crate::runtime::InstanceState;
+use tls::{SslMode, split_ssl_mode};
+
+/// Run on a pooled connection before it is leased again: what `DISCARD ALL` does, except
+/// `DEALLOCATE ALL` and `DISCARD PLANS`. Deallocating every statement would leave the
+/// host's statement cache naming statements the server no longer has, so only those a
+/// guest prepared with SQL `PREPARE` (`from_sql`) are deallocated; the host's own are
+/// prepared through the protocol and kept. `RESET ALL` returns `statement_timeout` to the
+/// value the connection was opened with. It starts with `ROLLBACK`, for a transaction the
+/// guest began in a way `PgConnection::observe` did not recognise (`/* c */ BEGIN`); with
+/// none open, that is only a warning. If any of it fails, the pool drops the connection and
+/// opens a fresh one.
+const SESSION_RESET: &str = "\
+    ROLLBACK; \
+    CLOSE ALL; \
+    SET SESSION AUTHORIZATION DEFAULT; \
+    RESET ALL; \
+    UNLISTEN *; \
+    SELECT pg_advisory_unlock_all(); \
+    DISCARD TEMP; \
+    DISCARD SEQUENCES; \
+    DO $reset$ DECLARE name text; BEGIN \
+        FOR name IN SELECT s.name FROM pg_prepared_statements s WHERE s.from_sql LOOP \
+            EXECUTE format('DEALLOCATE %I', name); \
+        END LOOP; \
+    END $reset$;";
 
 /// Pools by address string, created on first use.
 pub struct PgPools {
@@ -45,6 +76,11 @@ pub enum OpenError {
     /// The pool could not hand out a connection in time.
     #[error("cannot connect: {0}")]
     Unavailable(String),
+    /// The address asks for TLS (`sslmode=require`, `verify-ca`, `verify-full`).
+    #[error(
+        "sslmode={0} asks for TLS, which redshop does not support yet; use sslmode=disable for a server on loopback"
+    )]
+    TlsUnsupported(String),
 }
 
 impl PgPools {
@@ -68,9 +104,14 @@ impl PgPools {
         if let Some(pool) = map.get(address) {
             return Ok(pool.clone());
         }
-        let mut pg: tokio_postgres::Config = address
+        let (plain, mode) = split_ssl_mode(address).map_err(OpenError::Address)?;
+        if let SslMode::Tls(mode) = mode {
+            return Err(OpenError::TlsUnsupported(mode));
+        }
+        let mut pg: tokio_postgres::Config = plain
             .parse()
             .map_err(|e: tokio_postgres::Error| OpenError::Address(e.to_string()))?;
+        pg.ssl_mode(tokio_postgres::config::SslMode::Disable);
         let timeout = Duration::from_millis(self.config.connect_timeout_ms);
         pg.connect_timeout(timeout);
         // The server enforces the statement bound too, so a runaway query stops there
@@ -83,7 +124,7 @@ impl PgPools {
             pg,
             tokio_postgres::NoTls,
             ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
+                recycling_method: RecyclingMethod::Custom(SESSION_RESET.to_owned()),
             },
         );
         let opened = self.opened.clone();
@@ -187,7 +228,8 @@ impl Drop for PgConnection {
 
 /// `host` and `port` of every server in a Postgres address, for the allow-list.
 pub fn address_hosts(address: &str) -> Result<Vec<(String, Option<u16>)>, String> {
-    let config: tokio_postgres::Config = address
+    let (plain, _mode) = split_ssl_mode(address)?;
+    let config: tokio_postgres::Config = plain
         .parse()
         .map_err(|e: tokio_postgres::Error| e.to_string())?;
     let ports = config.get_ports();

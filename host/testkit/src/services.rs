@@ -7,6 +7,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// Connection options of every test database address: the loopback server offers TLS with
+/// a self-signed certificate, and the tests, like the shipped defaults, connect plainly.
+pub const PG_OPTIONS: &str = "sslmode=disable";
+
 /// Where the test servers are; override with `REDSHOP_TEST_PG` / `REDSHOP_TEST_REDIS`.
 pub fn pg_server() -> String {
     std::env::var("REDSHOP_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
@@ -39,7 +43,7 @@ fn block_on<F: Future>(f: F) -> F::Output {
 
 /// Run SQL on `database` as the superuser (for setup and for checking from outside).
 pub fn psql(database: &str, sql: &str) -> Vec<tokio_postgres::Row> {
-    let url = format!("{}/{database}", pg_server());
+    let url = format!("{}/{database}?{PG_OPTIONS}", pg_server());
     block_on(async move {
         let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
             .await
@@ -66,9 +70,10 @@ impl TestDb {
         TestDb { name }
     }
 
-    /// The address a guest uses, through `host:port` (the server itself or a relay).
+    /// The address a guest uses, through `host:port` (the server itself or a relay), with
+    /// the same `sslmode=disable` as the shipped loopback defaults.
     pub fn address(&self, host_port: &str) -> String {
-        format!("postgres://postgres@{host_port}/{}", self.name)
+        format!("postgres://postgres@{host_port}/{}?{PG_OPTIONS}", self.name)
     }
 }
 
