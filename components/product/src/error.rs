@@ -33,6 +33,8 @@ pub enum ApiError {
     UnreadableBody(String),
     /// Anything that is not the client's fault; the cause is logged, never sent.
     Internal(String),
+    /// The database cannot be reached (health check); the cause is logged, never sent.
+    Unavailable(String),
 }
 
 impl From<DomainError> for ApiError {
@@ -46,6 +48,11 @@ impl ApiError {
         Self::Internal(cause.into())
     }
 
+    /// What went wrong, for the log.
+    pub fn cause(&self) -> String {
+        self.message()
+    }
+
     fn status(&self) -> u16 {
         match self {
             Self::Domain(e) => e.status(),
@@ -55,6 +62,7 @@ impl ApiError {
             Self::PayloadTooLarge => 413,
             Self::InvalidJson(_) | Self::UnreadableBody(_) => 400,
             Self::Internal(_) => 500,
+            Self::Unavailable(_) => 503,
         }
     }
 
@@ -68,6 +76,7 @@ impl ApiError {
             Self::InvalidJson(_) => "invalid_json",
             Self::UnreadableBody(_) => "invalid_body",
             Self::Internal(_) => "internal",
+            Self::Unavailable(_) => "unavailable",
         }
     }
 
@@ -82,13 +91,20 @@ impl ApiError {
                 format!("request body is not valid JSON for this route: {reason}")
             }
             Self::UnreadableBody(reason) => format!("request body could not be read: {reason}"),
-            Self::Internal(cause) => cause.clone(),
+            Self::Internal(cause) | Self::Unavailable(cause) => cause.clone(),
         }
     }
 
     /// The response for this error; 5xx causes go to stderr only.
     pub fn into_response(self) -> Response {
         let status = self.status();
+        if let Self::Unavailable(cause) = &self {
+            eprintln!("product: unavailable: {cause}");
+            return json_response(
+                503,
+                &json!({ "error": "unavailable", "message": "the product database is not answering" }),
+            );
+        }
         if status >= 500 {
             eprintln!(
                 "product: internal error ({}): {}",
@@ -163,6 +179,20 @@ mod tests {
                 )
             );
         }
+    }
+
+    #[test]
+    fn unavailable_is_a_503_that_keeps_the_cause_to_itself() {
+        let (status, json) = body(ApiError::Unavailable(
+            "open postgres: connection refused (127.0.0.1:5432)".into(),
+        ));
+        assert_eq!(
+            (status, json),
+            (
+                503,
+                json!({ "error": "unavailable", "message": "the product database is not answering" })
+            )
+        );
     }
 
     #[test]

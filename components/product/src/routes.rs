@@ -12,6 +12,8 @@ use crate::error::ApiError;
 /// A matched endpoint with its raw path parameter (parsed later by the handler).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route<'a> {
+    /// `GET /health`: the database answers a trivial query.
+    Health,
     ListProducts,
     GetProduct(&'a str),
     GetProductBySlug(&'a str),
@@ -67,6 +69,7 @@ pub fn resolve<'a>(method: &Method, path: &'a str) -> Result<Route<'a>, ApiError
     let m = Verb::of(method);
     // For each path shape: the routes by method, and the `allow` list for a 405.
     let (route, allow) = match segments.as_slice() {
+        ["health"] => (m.is(Verb::Get).then_some(Route::Health), "GET"),
         ["products"] => (
             match m {
                 Verb::Get => Some(Route::ListProducts),
@@ -171,6 +174,7 @@ mod tests {
     #[test]
     fn every_endpoint_matches_its_method_and_path() {
         let cases = [
+            (Method::Get, "/health", Route::Health),
             (Method::Get, "/products", Route::ListProducts),
             (Method::Post, "/products", Route::CreateProduct),
             (Method::Get, "/products/p1", Route::GetProduct("p1")),
@@ -217,6 +221,7 @@ mod tests {
     fn a_known_path_with_another_method_is_405_with_the_allowed_ones() {
         assert_eq!(allow_of(Method::Put, "/products"), "GET, POST");
         assert_eq!(allow_of(Method::Get, "/reservations"), "POST");
+        assert_eq!(allow_of(Method::Post, "/health"), "GET");
         assert_eq!(allow_of(Method::Post, "/products/by-slug/x"), "GET");
     }
 
@@ -240,6 +245,7 @@ mod tests {
         assert!(Route::CreateProduct.needs_admin());
         assert!(Route::GetStock("p").needs_admin());
         assert!(!Route::ListProducts.needs_admin());
+        assert!(!Route::Health.needs_admin(), "the gateway's health check");
         assert!(
             !Route::Reserve.needs_admin(),
             "the order service is not an admin"

@@ -2,7 +2,7 @@
 
 use redshop_product::domain::{CategorySlug, Product, ProductId, Slug, StockLevel};
 use redshop_product::error::DomainError;
-use redshop_product::query::ListQuery;
+use redshop_product::query::{IdLookup, ListQuery};
 use redshop_product::sql::{catalog, decode_category, listing};
 use serde_json::{Value, json};
 
@@ -12,8 +12,12 @@ use crate::reply::{Reply, to_json};
 use crate::request::query_pairs;
 
 /// `GET /products?…`: one page, the total, the next cursor and, with `facets=true`, the facet
-/// counts — all from one snapshot, so they agree with each other.
+/// counts — all from one snapshot, so they agree with each other. `GET /products?ids=…` is
+/// the batch lookup instead ([`products_by_ids`]).
 pub fn list_products(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
+    if let Some(lookup) = IdLookup::from_query_string(&ctx.head.query)? {
+        return products_by_ids(ctx, &lookup);
+    }
     let (with_facets, rest) = split_facets_flag(&ctx.head.query)?;
     let query = ListQuery::from_query_string(&rest)?;
     let db = ctx.db()?;
@@ -33,6 +37,18 @@ pub fn list_products(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         }
         Ok(Reply::ok(body))
     })
+}
+
+/// `GET /products?ids=a,b,…`: the active products among the ids, in the order asked, each
+/// shaped as `GET /products/{id}` answers it. No total or cursor: the list is the whole answer.
+fn products_by_ids(ctx: &Ctx<'_>, lookup: &IdLookup) -> Result<Reply, ApiError> {
+    let rows = ctx.db()?.query(&catalog::products_by_ids(lookup.ids()))?;
+    let found = lookup.in_request_order(catalog::decode_details(&rows)?, |(p, _)| p.id);
+    let items = found
+        .iter()
+        .map(|(product, stock)| product_detail(product, stock))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Reply::ok(json!({ "items": items })))
 }
 
 /// Takes `facets=…` out of the query string: it selects what to compute, not which rows,

@@ -5,6 +5,7 @@
 
 mod admin;
 mod catalog;
+mod health;
 mod stock;
 
 use std::cell::OnceCell;
@@ -45,6 +46,7 @@ impl<'a> Ctx<'a> {
 
 pub fn dispatch(route: Route<'_>, ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     match route {
+        Route::Health => health::check(ctx),
         Route::ListProducts => catalog::list_products(ctx),
         Route::GetProduct(id) => catalog::get_product(ctx, id),
         Route::GetProductBySlug(slug) => catalog::get_product_by_slug(ctx, slug),

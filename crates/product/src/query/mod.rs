@@ -8,10 +8,12 @@
 //! absent. Pagination is keyset-based (see [`cursor`]) so deep pages cost the same as the first.
 
 pub mod cursor;
+mod ids;
 mod page;
 mod search;
 
 pub use cursor::{Cursor, SortKey};
+pub use ids::{IdLookup, MAX_IDS};
 pub use page::{FacetCount, Facets, PRICE_BAND_EDGES, Page, PriceBand};
 pub use search::{FALLBACK_PREFIX_CHARS, MAX_SEARCH_CHARS, MAX_SEARCH_TERMS, SearchText};
 

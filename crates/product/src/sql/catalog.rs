@@ -131,6 +131,28 @@ pub fn product_by_slug(slug: &Slug) -> Stmt {
     ))
 }
 
+/// Active products among `ids` (the order service's cart lookup). Detail rows in no
+/// particular order; unknown and inactive ids have none. Decode with [`decode_details`].
+pub fn products_by_ids(ids: &[ProductId]) -> Stmt {
+    let mut b = Binder::new();
+    let list: Vec<String> = ids.iter().map(|id| b.uuid(id.as_uuid())).collect();
+    b.finish(format!(
+        "SELECT {PRODUCT_COLUMNS}, s.on_hand, s.reserved {DETAIL_FROM} \
+         WHERE p.id IN ({}) AND p.active",
+        list.join(", ")
+    ))
+}
+
+/// Decodes any number of detail rows.
+pub fn decode_details(rows: &[Row]) -> Result<Vec<(Product, StockLevel)>> {
+    rows.iter().map(|row| decode_product_detail(row)).collect()
+}
+
+/// The cheapest statement that proves the database answers (the health check).
+pub fn ping() -> Stmt {
+    Stmt::constant("SELECT 1::int8 AS ok")
+}
+
 /// Decodes the answer of insert/update/get: exactly one detail row or `not_found`.
 pub fn decode_detail(rows: &[Row], key: &str) -> Result<(Product, StockLevel)> {
     decode_product_detail(single(rows, "product", key)?)

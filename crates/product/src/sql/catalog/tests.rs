@@ -186,3 +186,41 @@ fn seed_statements_carry_all_data_in_one_json_parameter() {
     assert!(!s.sql.contains(batch[0].product.slug.as_str()));
     assert!(s.sql.contains("ON CONFLICT DO NOTHING"));
 }
+
+#[test]
+fn products_by_ids_binds_one_uuid_per_id_and_only_finds_active_products() {
+    let other = ProductId::parse("7d3c9a20-1b2e-4c5d-8e6f-0a1b2c3d4e5f").unwrap();
+    let s = products_by_ids(&[id(), other]);
+    assert_well_formed(&s);
+    assert_eq!(
+        s.params,
+        vec![
+            SqlValue::Uuid(id().to_text()),
+            SqlValue::Uuid(other.to_text())
+        ]
+    );
+    assert!(
+        s.sql
+            .ends_with("WHERE p.id IN ($1::uuid, $2::uuid) AND p.active"),
+        "{}",
+        s.sql
+    );
+}
+
+#[test]
+fn decode_details_reads_every_row_and_an_empty_answer_is_empty() {
+    let seed: Vec<_> = Catalog::demo().products().take(2).collect();
+    let rows: Vec<Row> = seed
+        .iter()
+        .map(|s| {
+            let mut row = product_row(&s.product);
+            row.extend([SqlValue::Int64(5), SqlValue::Int64(2)]);
+            row
+        })
+        .collect();
+    let got = decode_details(&rows).unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[1].0.id, seed[1].product.id);
+    assert_eq!(got[0].1.available(), 3);
+    assert!(decode_details(&[]).unwrap().is_empty());
+}
