@@ -26,14 +26,16 @@ pub use seed::{SeedOptions, SeedReport, seed};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {
     Product,
+    Order,
 }
 
 impl Service {
-    pub const ALL: [Service; 1] = [Service::Product];
+    pub const ALL: [Service; 2] = [Service::Product, Service::Order];
 
     pub fn name(&self) -> &'static str {
         match self {
             Self::Product => "product",
+            Self::Order => "order",
         }
     }
 
@@ -41,6 +43,7 @@ impl Service {
     pub fn migrations(&self) -> &'static [(&'static str, &'static str)] {
         match self {
             Self::Product => redshop_product::migrations::MIGRATIONS,
+            Self::Order => redshop_order::migrations::MIGRATIONS,
         }
     }
 }

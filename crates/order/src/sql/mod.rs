@@ -46,6 +46,11 @@ impl Stmt {
     }
 }
 
+/// A trivial statement for health checks.
+pub fn ping() -> Stmt {
+    Stmt::new("SELECT 1::int8", Vec::new())
+}
+
 pub(crate) fn text(v: impl Into<String>) -> SqlValue {
     SqlValue::Text(v.into())
 }
