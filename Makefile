@@ -22,14 +22,14 @@ DBCTL       = $(CARGO_TARGET_DIR)/release/dbctl
 LISTEN     ?= 127.0.0.1:3000
 ADMIN      ?= 127.0.0.1:9090
 
-.PHONY: all build build-host build-components build-dbctl db keys up test lint fmt clean-cache setup services
+.PHONY: all build build-host build-components build-frontend test-browser build-dbctl db keys up test lint fmt clean-cache setup services
 
 all: build
 
 setup:
 	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
 
-build: setup build-host build-components
+build: setup build-host build-components build-frontend
 
 build-host:
 	$(CARGO) build --release -p redshop
@@ -40,6 +40,17 @@ build-components: setup
 	  mkdir -p $(APP_WASM_DIR) && \
 	  for c in $(COMPONENTS); do cp $(WASM_DIR)/$$(echo $$c | tr - _).wasm $(APP_WASM_DIR)/; done; \
 	fi
+
+# The web shop (frontend/dist, served by the storefront component): `npm ci` when the lock
+# file is newer than the installed packages, then the Vite build.
+build-frontend:
+	@cd frontend && if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
+	cd frontend && npm run build
+
+# The browser tests: the whole shop on a free port, driven by Debian's Chromium through
+# playwright-core (tests/browser/README.md).
+test-browser: build-frontend
+	bash tests/browser/run.sh
 
 build-dbctl:
 	$(CARGO) build --release -p redshop-dbctl
