@@ -27,15 +27,17 @@ pub use seed::{SeedOptions, SeedReport, seed};
 pub enum Service {
     Product,
     Order,
+    Notification,
 }
 
 impl Service {
-    pub const ALL: [Service; 2] = [Service::Product, Service::Order];
+    pub const ALL: [Service; 3] = [Service::Product, Service::Order, Service::Notification];
 
     pub fn name(&self) -> &'static str {
         match self {
             Self::Product => "product",
             Self::Order => "order",
+            Self::Notification => "notification",
         }
     }
 
@@ -44,6 +46,7 @@ impl Service {
         match self {
             Self::Product => redshop_product::migrations::MIGRATIONS,
             Self::Order => redshop_order::migrations::MIGRATIONS,
+            Self::Notification => redshop_notification::migrations::MIGRATIONS,
         }
     }
 }

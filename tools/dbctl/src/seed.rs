@@ -53,8 +53,9 @@ pub struct SeedReport {
 pub async fn seed(url: &str, service: Service, options: &SeedOptions) -> Result<SeedReport, Error> {
     match service {
         Service::Product => seed_product(url, options).await,
-        // Orders and carts come from shoppers; there is no demo data to load.
-        Service::Order => Ok(SeedReport {
+        // Orders and carts come from shoppers, notifications from events; there is no demo
+        // data to load.
+        Service::Order | Service::Notification => Ok(SeedReport {
             existing: 0,
             skipped: true,
             categories_inserted: 0,
