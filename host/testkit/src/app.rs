@@ -26,8 +26,16 @@ pub struct AppSpec<'a> {
     pub runtime_config: Option<&'a str>,
     pub host_config: Option<&'a str>,
     pub args: Vec<String>,
+    /// The host's environment, on top of `INHERITED_ENV` and `RUST_LOG=info`: nothing else
+    /// from the environment of the test reaches it (a stray `SPIN_VARIABLE_*` must not
+    /// change a result).
     pub env: Vec<(String, String)>,
 }
+
+/// The only variables the host under test inherits: what a process needs to find programs,
+/// a home and a temporary directory. Everything else is set explicitly through
+/// [`AppSpec::env`].
+pub const INHERITED_ENV: [&str; 3] = ["PATH", "HOME", "TMPDIR"];
 
 impl AppSpec<'_> {
     /// Run `binary` on `manifest`.
@@ -68,8 +76,13 @@ impl TestApp {
                 "127.0.0.1:0",
             ])
             .args(&spec.args)
+            .env_clear()
+            .envs(
+                INHERITED_ENV
+                    .iter()
+                    .filter_map(|k| Some((k, std::env::var_os(k)?))),
+            )
             .env("RUST_LOG", "info")
-            .env_remove("RUST_BACKTRACE")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         if !spec.args.iter().any(|a| a == "--cache-dir") {

@@ -13,7 +13,8 @@ pub fn post_json(url: &str, body: &serde_json::Value) -> (u16, serde_json::Value
     (status, json)
 }
 
-fn send_body(req: ureq::Request, body: &str) -> (u16, String) {
+/// Send `req` with `body`; return status and body whatever the status.
+pub fn send_body(req: ureq::Request, body: &str) -> (u16, String) {
     match req.timeout(Duration::from_secs(60)).send_string(body) {
         Ok(resp) => (resp.status(), resp.into_string().unwrap_or_default()),
         Err(ureq::Error::Status(code, resp)) => (code, resp.into_string().unwrap_or_default()),

@@ -10,6 +10,6 @@ mod http;
 pub mod services;
 pub mod wit;
 
-pub use app::{AppSpec, TestApp};
+pub use app::{AppSpec, INHERITED_ENV, TestApp};
 pub use build::{build_wasm, redshop_binary, target_dir, workspace_dir};
-pub use http::{header, header_values, post_json, send, upstream};
+pub use http::{header, header_values, post_json, send, send_body, upstream};
