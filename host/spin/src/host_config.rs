@@ -20,6 +20,10 @@ pub const DEFAULT_REQUEST_TIMEOUT_MS: u64 = 30_000;
 /// In-flight request cap. Well under the 1000 instances the pool allows (so
 /// chained calls still find free slots) and enough for the 2-core deployment.
 pub const DEFAULT_MAX_CONCURRENT_REQUESTS: u32 = 256;
+/// How long a request beyond `max_concurrent_requests` waits for a slot before it is
+/// answered 503: 1 s absorbs a burst, and a client is better told to retry than kept
+/// waiting on a host that stays at capacity.
+pub const DEFAULT_QUEUE_TIMEOUT_MS: u64 = 1_000;
 /// Largest accepted request body: 10 MiB, comfortably above product-image
 /// uploads, small enough that 256 concurrent bodies fit in memory.
 pub const DEFAULT_MAX_REQUEST_BODY_BYTES: u64 = 10 * 1024 * 1024;
@@ -103,6 +107,9 @@ pub struct Limits {
     pub request_timeout_ms: u64,
     /// In-flight request cap; also sizes the instance pool. Default [`DEFAULT_MAX_CONCURRENT_REQUESTS`].
     pub max_concurrent_requests: u32,
+    /// How long a request past the cap waits for a slot, then 503 (never past its
+    /// deadline). Default [`DEFAULT_QUEUE_TIMEOUT_MS`].
+    pub queue_timeout_ms: u64,
     /// Largest request body accepted. Default [`DEFAULT_MAX_REQUEST_BODY_BYTES`].
     pub max_request_body_bytes: u64,
     /// Graceful shutdown bound. Default [`DEFAULT_DRAIN_TIMEOUT_MS`].
@@ -114,6 +121,7 @@ impl Default for Limits {
         Self {
             request_timeout_ms: DEFAULT_REQUEST_TIMEOUT_MS,
             max_concurrent_requests: DEFAULT_MAX_CONCURRENT_REQUESTS,
+            queue_timeout_ms: DEFAULT_QUEUE_TIMEOUT_MS,
             max_request_body_bytes: DEFAULT_MAX_REQUEST_BODY_BYTES,
             drain_timeout_ms: DEFAULT_DRAIN_TIMEOUT_MS,
         }
@@ -208,6 +216,7 @@ mod tests {
         assert_eq!(c, HostConfig::default());
         assert_eq!(c.limits.request_timeout_ms, 30_000);
         assert_eq!(c.limits.max_concurrent_requests, 256);
+        assert_eq!(c.limits.queue_timeout_ms, 1000);
         assert_eq!(c.limits.max_request_body_bytes, 10_485_760);
         assert_eq!(c.limits.drain_timeout_ms, 10_000);
         assert_eq!(c.pooling.total_component_instances, 1000);

@@ -77,8 +77,10 @@ pub struct Limits {
     pub max_request_body_bytes: u64,
     /// How long shutdown waits for in-flight requests.
     pub drain_timeout: Duration,
-    /// Requests from outside handled at once; more wait (until their deadline, then 503).
+    /// Requests from outside handled at once; more wait up to `queue_timeout`, then 503.
     pub max_concurrent_requests: usize,
+    /// How long a request past `max_concurrent_requests` waits for a slot.
+    pub queue_timeout: Duration,
 }
 
 /// One component, ready to serve.
@@ -346,6 +348,7 @@ impl App {
                 max_concurrent_requests: usize::try_from(limits.max_concurrent_requests)
                     .unwrap_or(1)
                     .max(1),
+                queue_timeout: Duration::from_millis(limits.queue_timeout_ms),
             },
             metrics: Metrics::default(),
             services: Arc::new(Services {

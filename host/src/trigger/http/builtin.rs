@@ -1,5 +1,7 @@
 //! Endpoints Spin answers itself, before routing: `/.well-known/spin/health` and
-//! `/.well-known/spin/info`. Responses built by the host, not a component.
+//! `/.well-known/spin/info`. Responses built by the host, not a component: those, and the
+//! host's own refusals (413, 503, 504), which carry a small JSON error where Spin sends an
+//! empty body, because the clients of a JSON API branch on the `error` code.
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full};
@@ -60,4 +62,90 @@ pub fn empty(status: http::StatusCode) -> http::Response<HyperOutgoingBody> {
     );
     *response.status_mut() = status;
     response
+}
+
+/// Why the host itself answered instead of a component: each is a small JSON error,
+/// `{"error": "<code>", "message": "..."}`, the shape the app's own errors have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostRefusal {
+    /// 413: the declared body is over `[limits] max_request_body_bytes`.
+    PayloadTooLarge { limit: u64 },
+    /// 503: no capacity (`max_concurrent_requests` or the instance pool) in time.
+    Unavailable,
+    /// 504: the request's deadline passed.
+    DeadlineExceeded,
+}
+
+impl HostRefusal {
+    /// The status, the stable code and the message.
+    fn parts(self) -> (http::StatusCode, &'static str, String) {
+        match self {
+            Self::PayloadTooLarge { limit } => (
+                http::StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the request body is larger than the limit of {limit} bytes"),
+            ),
+            Self::Unavailable => (
+                http::StatusCode::SERVICE_UNAVAILABLE,
+                "service_unavailable",
+                "the server is at capacity; try again shortly".to_owned(),
+            ),
+            Self::DeadlineExceeded => (
+                http::StatusCode::GATEWAY_TIMEOUT,
+                "deadline_exceeded",
+                "the request did not finish within its deadline".to_owned(),
+            ),
+        }
+    }
+
+    /// The response: the status and its JSON error.
+    pub fn response(self) -> http::Response<HyperOutgoingBody> {
+        let (status, code, message) = self.parts();
+        let text = serde_json::json!({ "error": code, "message": message }).to_string();
+        body(status, "application/json", text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn text(response: http::Response<HyperOutgoingBody>) -> String {
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    #[tokio::test]
+    async fn refusals_are_json_errors_with_stable_codes() {
+        for (refusal, status, body) in [
+            (
+                HostRefusal::PayloadTooLarge { limit: 1024 },
+                413,
+                r#"{"error":"payload_too_large","message":"the request body is larger than the limit of 1024 bytes"}"#,
+            ),
+            (
+                HostRefusal::Unavailable,
+                503,
+                r#"{"error":"service_unavailable","message":"the server is at capacity; try again shortly"}"#,
+            ),
+            (
+                HostRefusal::DeadlineExceeded,
+                504,
+                r#"{"error":"deadline_exceeded","message":"the request did not finish within its deadline"}"#,
+            ),
+        ] {
+            let response = refusal.response();
+            assert_eq!(response.status().as_u16(), status);
+            assert_eq!(
+                response.headers()[http::header::CONTENT_TYPE],
+                "application/json"
+            );
+            assert_eq!(text(response).await, body);
+        }
+    }
 }

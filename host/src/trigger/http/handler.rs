@@ -12,7 +12,7 @@ use hyper::body::Incoming;
 use redshop_spin::routes::RouteMatch;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 
-use super::builtin;
+use super::builtin::{self, HostRefusal};
 use crate::app::{App, ComponentRuntime};
 use crate::runtime::{InvokeError, RequestCtx};
 
@@ -110,7 +110,7 @@ impl Dispatcher {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 start,
             );
-            return builtin::empty(StatusCode::PAYLOAD_TOO_LARGE);
+            return HostRefusal::PayloadTooLarge { limit }.response();
         }
         let body = Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX))
             .map_err(|e| {
@@ -124,8 +124,9 @@ impl Dispatcher {
         let req = http::Request::from_parts(parts, body);
 
         let deadline = start + self.app.limits.request_timeout;
+        let queued_until = deadline.min(start + self.app.limits.queue_timeout);
         let Ok(Ok(_permit)) =
-            tokio::time::timeout_at(deadline.into(), self.permits.acquire()).await
+            tokio::time::timeout_at(queued_until.into(), self.permits.acquire()).await
         else {
             log_request(
                 &request_id,
@@ -136,7 +137,7 @@ impl Dispatcher {
                 StatusCode::SERVICE_UNAVAILABLE,
                 start,
             );
-            return builtin::empty(StatusCode::SERVICE_UNAVAILABLE);
+            return HostRefusal::Unavailable.response();
         };
         let ctx = RequestCtx {
             request_id: request_id.clone(),
@@ -181,17 +182,17 @@ pub(crate) async fn dispatch(
     let response = match result {
         Ok(response) => response,
         Err(e) => {
-            let status = match &e {
-                InvokeError::Deadline => StatusCode::GATEWAY_TIMEOUT,
-                InvokeError::Instantiate(_) => StatusCode::SERVICE_UNAVAILABLE,
-                InvokeError::Guest(_) | InvokeError::GuestErrorCode(_) => {
-                    StatusCode::INTERNAL_SERVER_ERROR
-                }
-            };
-            // The cause goes to the log; the client gets Spin's empty error response.
+            // The cause goes to the log. The client gets Spin's empty 500 for a guest that
+            // failed, and the host's JSON error for a deadline or a lack of capacity.
             tracing::error!(request_id = %request_id, component = %component.id, error = %e, "request failed");
             component.metrics.failure(&e);
-            builtin::empty(status)
+            match &e {
+                InvokeError::Deadline => HostRefusal::DeadlineExceeded.response(),
+                InvokeError::Instantiate(_) => HostRefusal::Unavailable.response(),
+                InvokeError::Guest(_) | InvokeError::GuestErrorCode(_) => {
+                    builtin::empty(StatusCode::INTERNAL_SERVER_ERROR)
+                }
+            }
         }
     };
     guard.finish(response.status(), start.elapsed());

@@ -8,6 +8,7 @@
 )]
 
 mod options;
+mod sockets;
 
 use spin_sdk::http::{IntoResponse, Method, Request, Response};
 use spin_sdk::http_component;
@@ -26,6 +27,41 @@ async fn handle(req: Request) -> Response {
         Some("trap") => panic!("probe asked to trap"),
         Some("loop") => spin_forever(),
         Some("bomb") => allocate_forever(),
+        Some("alloc") => {
+            let mb: usize = param("mb").and_then(|v| v.parse().ok()).unwrap_or(1);
+            allocate(mb)
+        }
+        Some("recurse") => {
+            // Chain to `target` again and again, one hop deeper each time, until the host
+            // refuses; each level reports its depth and what the next one answered.
+            let target = param("target").unwrap_or_default();
+            let depth: u32 = param("depth").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let url = format!(
+                "http://{target}.spin.internal/?op=recurse&target={target}&depth={}",
+                depth + 1
+            );
+            let inner = match options::get(&url) {
+                Ok((_, body)) => serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+                Err(e) => serde_json::json!({ "error": e }),
+            };
+            json(200, serde_json::json!({ "depth": depth, "inner": inner }))
+        }
+        Some("count") => {
+            // A global that would count requests if an instance were ever reused.
+            let n = REQUESTS_SEEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            json(200, serde_json::json!({ "count": n }))
+        }
+        Some("connect") => {
+            let port: u16 = param("port").and_then(|v| v.parse().ok()).unwrap_or(0);
+            match sockets::connect(port) {
+                Ok(()) => json(200, serde_json::json!({ "connected": true })),
+                Err(e) => json(200, serde_json::json!({ "error": e })),
+            }
+        }
+        Some("lookup") => match sockets::lookup(&param("name").unwrap_or_default()) {
+            Ok(found) => json(200, serde_json::json!({ "addresses": found })),
+            Err(e) => json(200, serde_json::json!({ "error": e })),
+        },
         Some("var") => {
             let name = param("name").unwrap_or_default();
             match spin_sdk::variables::get(&name) {
@@ -113,6 +149,19 @@ fn spin_forever() -> ! {
     loop {
         n = std::hint::black_box(n.wrapping_add(1));
     }
+}
+
+/// Requests this instance has served.
+static REQUESTS_SEEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Grow to `mb` MiB of touched memory, then answer.
+fn allocate(mb: usize) -> Response {
+    let mut hoard: Vec<Vec<u8>> = Vec::with_capacity(mb);
+    for _ in 0..mb {
+        hoard.push(vec![1u8; 1 << 20]);
+    }
+    std::hint::black_box(&hoard);
+    json(200, serde_json::json!({ "allocated_mb": hoard.len() }))
 }
 
 fn allocate_forever() -> Response {

@@ -24,6 +24,18 @@ pub fn fetch(url: &str, timeouts: Timeouts) -> Response {
     }
 }
 
+/// GET `url` with no timeouts set: the status and body, or the error code's name.
+pub fn get(url: &str) -> Result<(u16, String), String> {
+    try_fetch(
+        url,
+        &Timeouts {
+            connect_ms: None,
+            first_byte_ms: None,
+            between_bytes_ms: None,
+        },
+    )
+}
+
 fn try_fetch(url: &str, timeouts: &Timeouts) -> Result<(u16, String), String> {
     let rest = url
         .strip_prefix("http://")
