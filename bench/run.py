@@ -32,6 +32,7 @@ sys.dont_write_bytecode = True  # keep bench/harness free of __pycache__ (not gi
 from harness import fixtures, report, tools  # noqa: E402  (after the line above)
 from harness.load import LoadError, Oha  # noqa: E402
 from harness.peers import Peer, PeerError, free_port  # noqa: E402
+from harness import isolation  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -60,7 +61,7 @@ HOST_LACKS_DB = "host lacks postgres/redis"
 # which would fill bench/work/logs with ~200 bytes per request. The `ready ...
 # startup_ms=N` line the start-up scenario reads is kept.
 REDSHOP_LOG = "info,redshop::request=off,wasmtime=warn,cranelift=warn"
-ALL_SCENARIOS = [*report.SCENARIOS, "startup"]
+ALL_SCENARIOS = [*report.SCENARIOS, "startup", "isolation"]
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,8 @@ def run(args: argparse.Namespace, plan: Plan, scenarios: list[str]) -> dict:
         components = load_redshop(ctx)
         if "startup" in ctx.scenarios:
             measure_startup(ctx, components)
+        if "isolation" in ctx.scenarios:
+            measure_isolation(ctx)
     finally:
         if pg.url:
             fixtures.drop_postgres(pg)
@@ -393,6 +396,26 @@ def measure_startup(ctx: Context, components: list[str] | None) -> None:
         host = [h for _, h in samples if h is not None]
         if host:
             report.metric(ctx.metrics, f"startup.{kind}_host_ms", statistics.median(host), "p50_ms")
+
+
+def measure_isolation(ctx: Context) -> None:
+    """A normal route on a fresh connection while 2×workers requests busy-loop
+    (bench/harness/isolation.py); the loops come from the host's probe fixture."""
+    build = ["cargo", "build", "--target", tools.WASM_TARGET, "--profile", tools.WASM_PROFILE, "-p", "guest-probe"]
+    if subprocess.run(build, cwd=REPO, env=dict(os.environ, CARGO_TARGET_DIR=str(tools.target_dir()))).returncode:
+        ctx.unavailable["isolation"] = "building guest-probe failed"
+        return
+    probe = tools.target_dir() / tools.WASM_TARGET / tools.WASM_PROFILE / "guest_probe.wasm"
+    print("bench: isolation (2×workers busy loops)", file=sys.stderr, flush=True)
+    try:
+        result = isolation.measure(tools.host_binary(), probe, WORK / "isolation")
+    except (PeerError, RuntimeError, OSError) as e:
+        ctx.unavailable["isolation"] = str(e).splitlines()[0][:200]
+        ctx.failures.append(f"isolation scenario: {ctx.unavailable['isolation']}")
+        return
+    for name in ("idle_p50_ms", "p50_ms", "p90_ms", "max_ms"):
+        report.metric(ctx.metrics, f"isolation.redshop.{name}", result[name], "max_ms" if name == "max_ms" else "p50_ms")
+    report.metric(ctx.metrics, "isolation.redshop.loops", result["loops"], "count")
 
 
 def one_start(ctx: Context, cache: list[str], components: list[str] | None) -> tuple[float, int | None]:

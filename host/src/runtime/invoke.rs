@@ -67,7 +67,16 @@ impl App {
             if Instant::now() >= deadline {
                 Err(DeadlineTrap.into())
             } else {
-                Ok(UpdateDeadline::Yield(1))
+                // tokio's own yield, not wasmtime's generic one (which wakes the task at
+                // once and puts it in the worker's LIFO slot, so a spinning guest runs
+                // again before anything else): tokio defers the task until the worker
+                // has run its other queued tasks and polled the I/O driver, so a new
+                // connection is accepted after one slice of each loop, not after the
+                // 61 slices between the driver polls tokio otherwise makes.
+                Ok(UpdateDeadline::YieldCustom(
+                    1,
+                    Box::pin(tokio::task::yield_now()),
+                ))
             }
         });
         store.set_epoch_deadline(1);
@@ -111,9 +120,16 @@ impl App {
                 .map_err(classify_trap)
         }));
 
+        // If this future is dropped before the response head (a chained caller's first-byte
+        // timeout, a client gone), the guest has no one to answer: stop it.
+        let abort = AbortOnDrop(Some(guest.abort_handle()));
         let outcome = tokio::time::timeout_at(deadline.into(), receiver).await;
         match outcome {
-            Ok(Ok(Ok(response))) => Ok(response),
+            Ok(Ok(Ok(response))) => {
+                // The guest may still be streaming the body; it runs until it is done.
+                abort.disarm();
+                Ok(response)
+            }
             Ok(Ok(Err(code))) => Err(InvokeError::GuestErrorCode(code)),
             Err(_elapsed) => {
                 guest.abort();
@@ -130,6 +146,23 @@ impl App {
                     "guest task failed: {join}"
                 ))),
             },
+        }
+    }
+}
+
+/// Aborts a guest task when dropped, unless disarmed.
+struct AbortOnDrop(Option<tokio::task::AbortHandle>);
+
+impl AbortOnDrop {
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(handle) = self.0.take() {
+            handle.abort();
         }
     }
 }
