@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser as _;
+use futures::FutureExt as _;
 use redshop::app::App;
 use redshop::cli::{Cli, Command, LogFormat, UpArgs};
 use redshop::trigger::http::{Dispatcher, serve};
@@ -89,14 +90,21 @@ async fn up(args: UpArgs) -> anyhow::Result<()> {
     let subscriptions = redshop::trigger::redis::start(&app);
     let drain = app.limits.drain_timeout;
     let dispatcher = Dispatcher::new(app.clone(), local);
+    // One signal stops both triggers at once, and both drain side by side, so shutdown
+    // takes at most one `drain_timeout_ms`, not one per trigger.
     let shutdown = async move {
         signals.await;
         ready.store(false, Ordering::Relaxed);
         tracing::info!("shutdown requested");
+    }
+    .shared();
+    let http = serve(listener, dispatcher, shutdown.clone(), drain);
+    let redis = async move {
+        shutdown.await;
+        subscriptions.shutdown(drain).await
     };
-    let drained = serve(listener, dispatcher, shutdown, drain).await;
-    subscriptions.shutdown(drain).await;
-    tracing::info!(drained, "stopped");
+    let (http_drained, redis_drained) = tokio::join!(http, redis);
+    tracing::info!(drained = http_drained && redis_drained, "stopped");
     Ok(())
 }
 

@@ -171,11 +171,45 @@ fn failures_are_retried_then_logged_as_dead() {
             .any(|l| l.contains("message dropped") && l.contains("trap:c")),
         "{logs}"
     );
-    let attempts: i64 = redis::cmd("GET")
-        .arg(format!("{}:attempts:b", keys.prefix))
+    for (id, what) in [("b", "a failing handler"), ("c", "a trapping handler")] {
+        let attempts: i64 = redis::cmd("GET")
+            .arg(format!("{}:attempts:{id}", keys.prefix))
+            .query(&mut keys.conn())
+            .expect("get");
+        assert_eq!(attempts, 3, "{what} is tried max_attempts times");
+    }
+}
+
+#[test]
+fn the_backoff_between_attempts_grows_as_configured() {
+    let keys = TestKeys::new();
+    let channel = format!("{}:orders", keys.prefix);
+    let m = manifest("127.0.0.1:6379", &channel, &keys.prefix);
+    let mut spec = common::spec(&m);
+    spec.host_config =
+        Some("[redis_trigger]\nmax_attempts = 4\ninitial_backoff_ms = 200\nmax_backoff_ms = 500\n");
+    let app = TestApp::start(spec);
+    wait_subscribed(&keys, &channel);
+    publish(&keys, &channel, "fail:slow");
+    assert!(
+        app.wait_for_log("message dropped after every attempt failed"),
+        "{}",
+        app.logs()
+    );
+    let started: Vec<u64> = redis::cmd("LRANGE")
+        .arg(format!("{}:started:slow", keys.prefix))
+        .arg(0)
+        .arg(-1)
         .query(&mut keys.conn())
-        .expect("get");
-    assert_eq!(attempts, 3, "max_attempts bounds the retries");
+        .expect("lrange");
+    assert_eq!(started.len(), 4, "{started:?}");
+    let gaps: Vec<u64> = started.windows(2).map(|w| w[1] - w[0]).collect();
+    // Loosely timed, lower bounds only: each wait is at least its backoff (200 ms, doubled
+    // to 400 ms, then capped at 500 ms).
+    assert!(gaps[0] >= 200, "{gaps:?}");
+    assert!(gaps[1] >= 400, "{gaps:?}");
+    assert!(gaps[2] >= 500, "{gaps:?}");
+    assert!(gaps[1] > gaps[0], "{gaps:?}");
 }
 
 #[test]
@@ -204,5 +238,4 @@ fn the_subscription_survives_redis_going_away() {
     wait_subscribed(&keys, &channel);
     publish(&keys, &channel, "ok:after");
     assert_eq!(wait_handled(&keys, 2, Duration::from_secs(10)), 2);
-    assert!(app.get("/.well-known/spin/health").0 == 200);
 }

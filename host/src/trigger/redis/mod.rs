@@ -49,8 +49,9 @@ pub fn start(app: &Arc<App>) -> RedisTrigger {
 }
 
 impl RedisTrigger {
-    /// Stop reading messages, then wait (at most `drain`) for those being handled.
-    pub async fn shutdown(self, drain: Duration) {
+    /// Stop reading messages, then wait (at most `drain`) for those being handled. Returns
+    /// whether every delivery finished in time.
+    pub async fn shutdown(self, drain: Duration) -> bool {
         for task in &self.tasks {
             task.abort();
         }
@@ -62,7 +63,9 @@ impl RedisTrigger {
         };
         if tokio::time::timeout(drain, all_idle).await.is_err() {
             tracing::warn!("redis messages still being handled at shutdown were abandoned");
+            return false;
         }
+        true
     }
 }
 
