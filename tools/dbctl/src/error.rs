@@ -27,6 +27,8 @@ pub enum Error {
     },
     #[error("building the seed data: {0}")]
     SeedData(#[from] DomainError),
+    #[error("user accounts: {0}")]
+    UserData(String),
 }
 
 impl Error {

@@ -15,6 +15,7 @@ mod error;
 mod migrate;
 mod params;
 mod seed;
+pub mod user;
 
 pub use connect::{create_database, redact};
 pub use error::Error;
@@ -26,16 +27,23 @@ pub use seed::{SeedOptions, SeedReport, seed};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {
     Product,
+    User,
     Order,
     Notification,
 }
 
 impl Service {
-    pub const ALL: [Service; 3] = [Service::Product, Service::Order, Service::Notification];
+    pub const ALL: [Service; 4] = [
+        Service::Product,
+        Service::User,
+        Service::Order,
+        Service::Notification,
+    ];
 
     pub fn name(&self) -> &'static str {
         match self {
             Self::Product => "product",
+            Self::User => "user",
             Self::Order => "order",
             Self::Notification => "notification",
         }
@@ -45,6 +53,7 @@ impl Service {
     pub fn migrations(&self) -> &'static [(&'static str, &'static str)] {
         match self {
             Self::Product => redshop_product::migrations::MIGRATIONS,
+            Self::User => redshop_user::migrations::MIGRATIONS,
             Self::Order => redshop_order::migrations::MIGRATIONS,
             Self::Notification => redshop_notification::migrations::MIGRATIONS,
         }

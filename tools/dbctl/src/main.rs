@@ -32,11 +32,22 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Give the account with this email the admin role (or take it back with --revoke).
+    GrantAdmin {
+        /// PostgreSQL address of the user database.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+        #[arg(long)]
+        email: String,
+        /// Make the account a customer again.
+        #[arg(long)]
+        revoke: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
 struct Target {
-    /// PostgreSQL address, e.g. postgres://postgres@127.0.0.1:5432/products_db
+    /// PostgreSQL address, e.g. postgres://postgres@127.0.0.1:5432/products_db?sslmode=disable
     #[arg(long, env = "DATABASE_URL")]
     database_url: String,
     /// Which service's schema and data.
@@ -74,6 +85,36 @@ async fn run(cli: Cli) -> Result<(), redshop_dbctl::Error> {
                 report.applied.len(),
                 report.already_applied.len()
             );
+        }
+        Command::Seed { target, .. } if target.service == Service::User => {
+            let url = redact(&target.database_url);
+            let report = redshop_dbctl::user::seed_users(&target.database_url).await?;
+            if report.created.is_empty() {
+                eprintln!(
+                    "dbctl: {url}: {} accounts exist, seeding skipped",
+                    report.existing
+                );
+            }
+            for c in &report.created {
+                // Shown once: only the hash is stored.
+                eprintln!(
+                    "dbctl: demo {} account: {}  password: {}",
+                    c.role, c.email, c.password
+                );
+            }
+        }
+        Command::GrantAdmin {
+            database_url,
+            email,
+            revoke,
+        } => {
+            let role = if revoke { "customer" } else { "admin" };
+            if !redshop_dbctl::user::grant_admin(&database_url, &email, revoke).await? {
+                return Err(redshop_dbctl::Error::UserData(format!(
+                    "no account with email {email}"
+                )));
+            }
+            eprintln!("dbctl: {email} is now {role} (from its next sign-in or token refresh)");
         }
         Command::Seed {
             target,

@@ -53,6 +53,13 @@ pub struct SeedReport {
 pub async fn seed(url: &str, service: Service, options: &SeedOptions) -> Result<SeedReport, Error> {
     match service {
         Service::Product => seed_product(url, options).await,
+        // The demo accounts; `dbctl seed --service user` prints their passwords (main.rs).
+        Service::User => crate::user::seed_users(url).await.map(|r| SeedReport {
+            existing: r.existing,
+            skipped: r.created.is_empty(),
+            categories_inserted: 0,
+            products_inserted: 0,
+        }),
         // Orders and carts come from shoppers, notifications from events; there is no demo
         // data to load.
         Service::Order | Service::Notification => Ok(SeedReport {
