@@ -76,8 +76,10 @@ up: build db keys
 services:
 	@bash scripts/services.sh
 
+# Every crate of the workspace, `components/*` and the host's fixture guests included (they
+# build natively for their unit tests as well as for wasm32-wasip2).
 test: setup services
-	$(CARGO) test --no-fail-fast
+	$(CARGO) test --workspace --no-fail-fast
 
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
