@@ -27,6 +27,11 @@ allowed_outbound_hosts = ["redis://{redis_host}"]
 key_value_stores = ["default", "shared"]
 [component.denied]
 source = "{{{{kv-redis}}}}"
+[[trigger.http]]
+route = "/probe/..."
+component = "probe"
+[component.probe]
+source = "{{{{probe}}}}"
 "#
     )
 }
@@ -225,6 +230,13 @@ fn a_redis_outage_gives_prompt_errors_and_recovers() {
         started.elapsed() < Duration::from_secs(6),
         "error took {:?}",
         started.elapsed()
+    );
+    // Other routes keep being served meanwhile, on a component route.
+    let (status, echo) = app.get_json("/probe/during-outage");
+    assert_eq!(status, 200, "{echo}");
+    assert_eq!(
+        common::header(&echo, "spin-path-info"),
+        Some("/during-outage")
     );
     relay.restore();
     let recovered = (0..10).any(|_| {
