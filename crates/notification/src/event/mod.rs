@@ -98,6 +98,10 @@ pub const KNOWN: [(&str, i64); 7] = [
     ("user.deleted", 1),
 ];
 
+/// Reason recorded for an event whose `user_id` is `null`: an order anonymised after its
+/// customer deleted their account has nobody to notify.
+pub const NO_USER_REASON: &str = "no user to notify (`user_id` is null)";
+
 /// Classifies one message.
 pub fn decode(payload: &[u8]) -> Decoded {
     let excerpt = || {
@@ -146,6 +150,14 @@ pub fn decode(payload: &[u8]) -> Decoded {
             reason: format!("unknown version {version} of `{kind}`"),
             kind,
             version,
+        };
+    }
+    if object.get("user_id") == Some(&Value::Null) {
+        return Decoded::Skip {
+            id,
+            kind,
+            version,
+            reason: NO_USER_REASON.to_owned(),
         };
     }
     match body(&object, id, &kind, version) {

@@ -92,7 +92,7 @@ pub struct OrderData {
 struct RawOrder {
     order_id: String,
     #[serde(default)]
-    status: String,
+    status: Value,
     customer: RawCustomer,
     lines: Vec<RawLine>,
     currency: String,
@@ -169,7 +169,7 @@ impl OrderData {
             .filter(|r| !r.is_empty() && kind == OrderKind::Cancelled);
         Ok(Self {
             order_id,
-            status: one_line(&raw.status, MAX_PERSON_CHARS),
+            status: one_line(raw.status.as_str().unwrap_or(""), MAX_PERSON_CHARS),
             customer_email: raw.customer.email,
             customer_name: one_line(raw.customer.name.as_deref().unwrap_or(""), MAX_PERSON_CHARS),
             lines,

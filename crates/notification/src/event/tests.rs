@@ -142,7 +142,7 @@ fn a_bad_type_or_version_is_rejected_with_the_id_kept() {
 fn bad_envelope_fields_and_data_are_rejected_naming_the_field() {
     let cases: Vec<(&str, Value, &str)> = vec![
         ("occurred_at", json!("yesterday"), "`occurred_at`"),
-        ("user_id", json!(null), "`user_id` is missing"),
+        ("user_id", json!(7), "`user_id` is missing"),
         ("user_id", json!("nope"), "`user_id` is not a UUID"),
         ("order_id", json!(USER), "envelope `order_id` differs"),
         ("order_id", json!(null), "envelope `order_id` differs"),
@@ -231,6 +231,15 @@ fn bad_reset_data_is_rejected() {
             "{field}"
         );
     }
+}
+
+#[test]
+fn an_event_without_a_user_is_skipped() {
+    let mut event = order_event("order.cancelled", EVENT);
+    event["user_id"] = json!(null);
+    let d = decode_value(&event);
+    assert!(matches!(d, Decoded::Skip { .. }), "{d:?}");
+    assert_eq!(reason_of(&d), NO_USER_REASON);
 }
 
 #[test]
