@@ -39,6 +39,11 @@ export function App() {
             <Route path="reset-password" element={<ResetPassword />} />
             <Route path="checkout" element={<RequireUser><Checkout /></RequireUser>} />
             <Route path="checkout/complete/:id" element={<RequireUser><Confirmation /></RequireUser>} />
+            {/* Notification and email links use /orders/{id}. */}
+            <Route path="orders" element={<RequireUser><Navigate to="/account/orders" replace /></RequireUser>} />
+            <Route path="orders/:id" element={<RequireUser><AccountLayout /></RequireUser>}>
+              <Route index element={<OrderPage />} />
+            </Route>
             <Route path="account" element={<RequireUser><AccountLayout /></RequireUser>}>
               <Route index element={<Profile />} />
               <Route path="orders" element={<Orders />} />

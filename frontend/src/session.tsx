@@ -67,8 +67,8 @@ export function SessionProvider({ children, api: given }: { children: ReactNode;
       setUnread(0);
       return;
     }
-    api.get<Paged<Notification> & { unread?: number }>("/notifications?limit=20").then(
-      (p) => setUnread(typeof p.unread === "number" ? p.unread : p.items.filter((n) => !n.read).length),
+    api.get<Paged<Notification> & { unread_count?: number }>("/notifications?limit=20").then(
+      (p) => setUnread(typeof p.unread_count === "number" ? p.unread_count : p.items.filter((n) => !n.read).length),
       () => undefined,
     );
   }, [api]);

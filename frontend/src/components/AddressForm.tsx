@@ -60,7 +60,7 @@ export function AddressForm({ initial = BLANK, submitLabel, onSubmit, onCancel }
     try {
       await onSubmit(cleanAddress(value));
     } catch (err) {
-      setErrors(serverErrors(err, ADDRESS_FIELDS));
+      setErrors(serverErrors(err, ADDRESS_FIELDS, { recipient: "name" }));
     } finally {
       setBusy(false);
     }

@@ -129,7 +129,7 @@ export function Layout() {
         <Outlet />
       </main>
       <footer className="border-t border-stone-200 bg-white py-6 text-center text-sm text-stone-600">
-        Red Shopping · a demo shop · prices include no real payment
+        Red Shopping · a demo shop: no real payments are taken
       </footer>
     </div>
   );

@@ -33,6 +33,7 @@ describe("client-side checks", () => {
     expect(checkEmail("a@b")).toBeDefined();
     expect(checkEmail("ann@example.com")).toBeUndefined();
     expect(checkPassword("short")).toBeDefined();
-    expect(checkPassword("long enough")).toBeUndefined();
+    expect(checkPassword("eleven char")).toBeDefined();
+    expect(checkPassword("twelve chars")).toBeUndefined();
   });
 });

@@ -27,8 +27,8 @@ export function checkEmail(email: string): string | undefined {
   return undefined;
 }
 
-/** The user service's rule (docs/services/user.md): at least 8 characters. */
-export const MIN_PASSWORD = 8;
+/** The user service's rule (docs/services/user.md): at least 12 characters. */
+export const MIN_PASSWORD = 12;
 
 export function checkPassword(password: string): string | undefined {
   if (!password) return "Enter a password.";

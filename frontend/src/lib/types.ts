@@ -117,6 +117,9 @@ export interface Order extends Partial<Totals> {
   item_count?: number;
   lines?: OrderLine[];
   history?: { status: OrderStatus; at_ms: number }[];
+  status_history?: { status: OrderStatus; at_ms: number }[];
+  customer?: { email: string; name: string };
+  user_id?: string | null;
   can_cancel?: boolean;
 }
 
@@ -151,6 +154,8 @@ export interface Notification {
   body?: string;
   message?: string;
   order_id?: string | null;
+  /** The shop page it is about (`/orders/{id}`). */
+  link?: string | null;
   read: boolean;
   read_ms?: number | null;
   created_ms: number;
@@ -186,4 +191,48 @@ export const CANCELLABLE: OrderStatus[] = ["pending", "paid"];
 export function nextStatus(s: OrderStatus): OrderStatus | null {
   const i = ORDER_FLOW.indexOf(s);
   return i >= 0 && i < ORDER_FLOW.length - 1 ? (ORDER_FLOW[i + 1] ?? null) : null;
+}
+
+/** An address as the user service keeps it (`recipient`, optional label and phone). */
+export interface SavedAddress {
+  id: string;
+  label?: string | null;
+  recipient: string;
+  line1: string;
+  line2?: string | null;
+  city: string;
+  region?: string | null;
+  postal_code: string;
+  country: string;
+  phone?: string | null;
+  is_default: boolean;
+}
+
+/** The shop's address shape (the order service's `name`) from a saved one. */
+export function fromSaved(a: SavedAddress): Address {
+  return {
+    id: a.id,
+    name: a.recipient,
+    line1: a.line1,
+    line2: a.line2 ?? "",
+    city: a.city,
+    region: a.region ?? "",
+    postal_code: a.postal_code,
+    country: a.country,
+    is_default: a.is_default,
+  };
+}
+
+/** The user service's body for an address typed into the shop's form. */
+export function toSaved(a: Address): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    recipient: a.name,
+    line1: a.line1,
+    city: a.city,
+    postal_code: a.postal_code,
+    country: a.country,
+  };
+  out.line2 = a.line2 ? a.line2 : null;
+  out.region = a.region ? a.region : null;
+  return out;
 }

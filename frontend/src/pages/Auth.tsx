@@ -98,7 +98,7 @@ export function Register() {
         <FormError message={errors.form} />
         <Field label="Name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.display_name} />
         <Field label="Email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} />
-        <Field label="Password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} hint="At least 8 characters." />
+        <Field label="Password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} hint="At least 12 characters." />
         <Button type="submit" busy={busy}>
           Create account
         </Button>
@@ -174,10 +174,10 @@ export function ResetPassword() {
     if (hasErrors(found)) return;
     setBusy(true);
     try {
-      await api.post("/auth/password-reset/confirm", { token: token.trim(), password });
+      await api.post("/auth/password-reset/confirm", { token: token.trim(), new_password: password });
       setDone(true);
     } catch (err) {
-      setErrors(serverErrors(err, ["token", "password"] as const, { invalid_token: "token", expired_token: "token" }));
+      setErrors(serverErrors(err, ["token", "password"] as const, { invalid_reset_token: "token", new_password: "password" }));
     } finally {
       setBusy(false);
     }
@@ -199,7 +199,7 @@ export function ResetPassword() {
         <FormError message={errors.form} />
         {!params.get("token") && <Field label="Reset code" value={token} onChange={(e) => setToken(e.target.value)} error={errors.token} />}
         {params.get("token") && errors.token && <FormError message={errors.token} />}
-        <Field label="New password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} hint="At least 8 characters." />
+        <Field label="New password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} hint="At least 12 characters." />
         <Field label="Repeat the new password" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={errors.confirm} />
         <Button type="submit" busy={busy}>
           Change password

@@ -6,7 +6,7 @@ import { ApiError } from "../lib/api";
 import { attemptKey, fingerprint, retireKey } from "../lib/checkout";
 import { type Errors, hasErrors } from "../lib/forms";
 import { useLoad, useTitle } from "../lib/hooks";
-import { type Address, type Cart, type Order } from "../lib/types";
+import { type Address, type Cart, type Order, type SavedAddress, fromSaved } from "../lib/types";
 import { useSession } from "../session";
 import { Totals } from "./CartPage";
 
@@ -20,8 +20,8 @@ export function Checkout() {
   const { api, refreshCart } = useSession();
   const navigate = useNavigate();
   const cart = useLoad((s) => api.get<Cart>("/cart", s), [api]);
-  const saved = useLoad((s) => api.get<Address[] | { items: Address[] }>("/me/addresses", s), [api]);
-  const addresses = listOf(saved.data);
+  const saved = useLoad((s) => api.get<{ items: SavedAddress[] }>("/me/addresses", s), [api]);
+  const addresses = listOf(saved.data).map(fromSaved);
   const [choice, setChoice] = useState<string>("new");
   const [address, setAddress] = useState<Address>(BLANK);
   const [errors, setErrors] = useState<Errors<(typeof ADDRESS_FIELDS)[number]>>({});
@@ -165,7 +165,7 @@ export function Confirmation() {
       <ErrorNotice error={order.error} onRetry={order.reload} />
       {order.data && (
         <p className="mt-3 text-stone-700">
-          Order <span className="font-mono font-semibold">{shortId(order.data.id)}</span> is {order.data.status}. We emailed a confirmation to {order.data.email ?? "you"}.
+          Order <span className="font-mono font-semibold">{shortId(order.data.id)}</span> is {order.data.status}. We emailed a confirmation to {order.data.customer?.email ?? order.data.email ?? "you"}.
         </p>
       )}
       <div className="mt-6 flex justify-center gap-3">

@@ -4,7 +4,7 @@ import { AddressForm } from "../../components/AddressForm";
 import { Button, Empty, ErrorNotice, Field, Loading, Notice, PageTitle, formatDate } from "../../components/ui";
 import { type Errors, checkPassword, hasErrors, required, serverErrors } from "../../lib/forms";
 import { useLoad, useTitle } from "../../lib/hooks";
-import type { Address, Session } from "../../lib/types";
+import { type SavedAddress, type Session, fromSaved, toSaved } from "../../lib/types";
 import { useSession } from "../../session";
 import { listOf } from "../Checkout";
 
@@ -100,7 +100,7 @@ function ChangePassword() {
       </h2>
       <form onSubmit={submit} noValidate className="flex flex-col gap-4">
         <Field label="Current password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={errors.current_password} />
-        <Field label="New password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} error={errors.new_password} hint="At least 8 characters." />
+        <Field label="New password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} error={errors.new_password} hint="At least 12 characters." />
         {errors.form && <p role="alert" className="text-sm text-red-700">{errors.form}</p>}
         {done && <Notice tone="ok">Password changed. Your other devices are signed out.</Notice>}
         <Button type="submit" busy={busy} className="self-start">
@@ -114,10 +114,10 @@ function ChangePassword() {
 export function Addresses() {
   useTitle("Addresses");
   const { api } = useSession();
-  const list = useLoad((s) => api.get<Address[] | { items: Address[] }>("/me/addresses", s), [api]);
+  const list = useLoad((s) => api.get<{ items: SavedAddress[] }>("/me/addresses", s), [api]);
   const [editing, setEditing] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const items = listOf(list.data);
+  const items = listOf(list.data).map(fromSaved);
   const remove = async (id: string) => {
     setError(null);
     try {
@@ -142,7 +142,7 @@ export function Addresses() {
                 submitLabel="Save address"
                 onCancel={() => setEditing(null)}
                 onSubmit={async (value) => {
-                  await api.patch(`/me/addresses/${encodeURIComponent(a.id ?? "")}`, value);
+                  await api.patch(`/me/addresses/${encodeURIComponent(a.id ?? "")}`, toSaved(value));
                   setEditing(null);
                   list.reload();
                 }}
@@ -177,7 +177,7 @@ export function Addresses() {
             submitLabel="Add address"
             onCancel={() => setEditing(null)}
             onSubmit={async (value) => {
-              await api.post("/me/addresses", value);
+              await api.post("/me/addresses", toSaved(value));
               setEditing(null);
               list.reload();
             }}
@@ -197,11 +197,11 @@ export function Sessions() {
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const items = listOf(list.data);
-  const act = async (path: string, message: string) => {
+  const act = async (paths: string[], message: string) => {
     setError(null);
     setNotice(null);
     try {
-      await api.del(path);
+      for (const path of paths) await api.del(path);
       setNotice(message);
       list.reload();
     } catch (e) {
@@ -226,7 +226,7 @@ export function Sessions() {
               </p>
             </div>
             {!s.current && (
-              <Button kind="secondary" onClick={() => act(`/me/sessions/${encodeURIComponent(s.id)}`, "That device is signed out.")}>
+              <Button kind="secondary" onClick={() => act([`/me/sessions/${encodeURIComponent(s.id)}`], "That device is signed out.")}>
                 Sign out
               </Button>
             )}
@@ -234,7 +234,16 @@ export function Sessions() {
         ))}
       </ul>
       {items.filter((s) => !s.current).length > 0 && (
-        <Button kind="danger" onClick={() => act("/me/sessions", "Every other device is signed out.")}>
+        <Button
+          kind="danger"
+          onClick={() =>
+            // `DELETE /me/sessions` would end this session too; the others go one by one.
+            act(
+              items.filter((s) => !s.current).map((s) => `/me/sessions/${encodeURIComponent(s.id)}`),
+              "Every other device is signed out.",
+            )
+          }
+        >
           Sign out all other devices
         </Button>
       )}

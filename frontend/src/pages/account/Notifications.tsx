@@ -45,8 +45,8 @@ export function Notifications() {
                 </p>
                 {(n.body ?? n.message) && <p className="text-sm text-stone-700">{n.body ?? n.message}</p>}
                 <p className="text-xs text-stone-500">{formatDate(n.created_ms)}</p>
-                {n.order_id && (
-                  <Link to={`/account/orders/${n.order_id}`} className="text-sm font-medium text-brand-700 hover:underline">
+                {(n.link ?? n.order_id) && (
+                  <Link to={n.link ?? `/orders/${n.order_id}`} className="text-sm font-medium text-brand-700 hover:underline">
                     View order
                   </Link>
                 )}

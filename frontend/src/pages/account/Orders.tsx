@@ -60,7 +60,7 @@ export function Orders() {
 }
 
 function Timeline({ order }: { order: Order }) {
-  const history = order.history ?? [{ status: order.status, at_ms: order.created_ms }];
+  const history = order.status_history ?? order.history ?? [{ status: order.status, at_ms: order.created_ms }];
   const reached = new Map(history.map((h) => [h.status, h.at_ms]));
   const steps: OrderStatus[] = order.status === "cancelled" ? [...ORDER_FLOW.filter((s) => reached.has(s)), "cancelled"] : ORDER_FLOW;
   return (

@@ -361,7 +361,7 @@ export function AdminOrders() {
                 return (
                   <tr key={o.id} className="border-t border-stone-200" data-testid="admin-order">
                     <td className="p-2 font-mono">{shortId(o.id)}</td>
-                    <td className="p-2">{o.name ?? ""} <span className="text-stone-500">{o.email ?? ""}</span></td>
+                    <td className="p-2">{o.customer?.name ?? o.name ?? (o.user_id ? shortId(o.user_id) : "Deleted account")} <span className="text-stone-500">{o.customer?.email ?? o.email ?? ""}</span></td>
                     <td className="p-2">{formatDate(o.created_ms)}</td>
                     <td className="p-2"><StatusBadge status={o.status} /></td>
                     <td className="p-2 text-right"><Price minor={totalsOf(o).total_minor} currency={o.currency} /></td>
