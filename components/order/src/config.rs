@@ -17,8 +17,12 @@ pub const PAYMENT_MODE_VARIABLE: &str = "payment_mode";
 
 /// The product service, by service chaining.
 pub const PRODUCT_BASE: &str = "http://product.spin.internal";
-/// The user service, by service chaining.
+/// The user service, by service chaining: the default of [`USER_URL_VARIABLE`].
 pub const USER_BASE: &str = "http://user.spin.internal";
+/// Optional variable overriding where the user service's internal lookup is reached. The
+/// shipped `spin.toml` leaves it unbound (chaining to `user`); end-to-end tests that need many
+/// customers point it at a stand-in directory instead of registering each one.
+pub const USER_URL_VARIABLE: &str = "user_service_url";
 
 /// The catalog version key (`{p}catalog:version`), bumped after reserve, release and commit
 /// so that the gateway's cached catalog pages (which show stock) are refreshed.

@@ -14,7 +14,7 @@ use redshop_order::product::{ProductInfo, decode_lookup, lookup_path};
 use serde_json::Value;
 use spin_sdk::http::{Method, Request, Response, send};
 
-use crate::config::{PRODUCT_BASE, REQUEST_ID_HEADER, USER_BASE};
+use crate::config::{PRODUCT_BASE, REQUEST_ID_HEADER, USER_BASE, USER_URL_VARIABLE, variable_or};
 use crate::events;
 
 /// One chained call; `Err` only when no answer came back at all.
@@ -133,7 +133,8 @@ pub async fn commit(order_id: &str, request_id: Option<&str>) -> Result<(), Orde
 
 /// The customer's email, name and saved addresses.
 pub async fn customer(user: UserId, request_id: Option<&str>) -> Result<Customer, OrderError> {
-    let url = format!("{USER_BASE}/internal/users/{user}");
+    let base = variable_or(USER_URL_VARIABLE, USER_BASE);
+    let url = format!("{base}/internal/users/{user}");
     let (status, body) = call(Method::Get, url, None, request_id).await?;
     match status {
         200 => Customer::decode(&body),

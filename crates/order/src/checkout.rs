@@ -21,11 +21,12 @@ use crate::totals::Totals;
 /// Longest address field, in characters.
 pub const MAX_ADDRESS_FIELD_CHARS: usize = 200;
 
-/// A postal address as a new checkout address (`address`) and as stored on the order.
+/// A postal address as a new checkout address (`address`) and as stored on the order; the
+/// fields of the user service's saved addresses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AddressRequest {
-    pub name: String,
+    pub recipient: String,
     pub line1: String,
     #[serde(default)]
     pub line2: Option<String>,
@@ -35,6 +36,8 @@ pub struct AddressRequest {
     pub postal_code: String,
     /// ISO 3166-1 alpha-2, upper-case.
     pub country: String,
+    #[serde(default)]
+    pub phone: Option<String>,
 }
 
 /// `POST /checkout` body: exactly one of `address_id` and `address`.
@@ -104,13 +107,14 @@ fn validate_address(a: AddressRequest) -> Result<Value> {
         ));
     }
     let clean = AddressRequest {
-        name: required("name", &a.name)?,
+        recipient: required("recipient", &a.recipient)?,
         line1: required("line1", &a.line1)?,
         line2: optional("line2", a.line2)?,
         city: required("city", &a.city)?,
         region: optional("region", a.region)?,
         postal_code: required("postal_code", &a.postal_code)?,
         country,
+        phone: optional("phone", a.phone)?,
     };
     serde_json::to_value(clean).map_err(|e| OrderError::Storage(e.to_string()))
 }
@@ -131,8 +135,9 @@ impl Customer {
         serde_json::from_slice(body).map_err(|e| OrderError::Upstream(format!("user lookup: {e}")))
     }
 
-    /// The address to ship to: a saved one is copied as the user service stores it (minus
-    /// its id, which means nothing on the order); an unknown id is a client error.
+    /// The address to ship to: a saved one is copied as the user service stores it, minus
+    /// what means nothing on an order (its id, label and default flag); an unknown id is a
+    /// client error.
     pub fn shipping_address(&self, choice: &ShippingChoice) -> Result<Value> {
         match choice {
             ShippingChoice::New(address) => Ok(address.clone()),
@@ -146,7 +151,9 @@ impl Customer {
                     })?;
                 let mut copy = found.clone();
                 if let Some(map) = copy.as_object_mut() {
-                    map.remove("id");
+                    for field in ["id", "label", "is_default"] {
+                        map.remove(field);
+                    }
                 }
                 Ok(copy)
             }
@@ -251,13 +258,14 @@ mod tests {
 
     fn address() -> AddressRequest {
         AddressRequest {
-            name: " Ada Lovelace ".into(),
+            recipient: " Ada Lovelace ".into(),
             line1: "1 Analytical Way".into(),
             line2: Some("  ".into()),
             city: "London".into(),
             region: None,
             postal_code: "N1 1AA".into(),
             country: "GB".into(),
+            phone: None,
         }
     }
 
@@ -280,7 +288,7 @@ mod tests {
         let ShippingChoice::New(v) = choice else {
             panic!("new")
         };
-        assert_eq!(v["name"], "Ada Lovelace");
+        assert_eq!(v["recipient"], "Ada Lovelace");
         assert_eq!(v["line2"], Value::Null);
         let mut bad = address();
         bad.country = "gbr".into();
@@ -319,7 +327,7 @@ mod tests {
     fn a_saved_address_is_copied_from_the_users_profile() {
         let customer = Customer::decode(
             br#"{"id":"u","email":"ada@example.com","display_name":"Ada",
-                "addresses":[{"id":"a1","line1":"1 Way","city":"London"}]}"#,
+                "addresses":[{"id":"a1","label":"home","is_default":true,"line1":"1 Way","city":"London"}]}"#,
         )
         .unwrap();
         let copy = customer
