@@ -139,6 +139,24 @@ fn chained_first_byte_timeout_ends_a_slow_component() {
 }
 
 #[test]
+fn chained_between_bytes_timeout_ends_a_stalled_component_body() {
+    let app = start(1);
+    let out = fetch(
+        &app,
+        "http://slow.spin.internal/?op=drip&gap_ms=20000",
+        "between_bytes_ms=300",
+    );
+    assert_eq!(out["error"], "connection read timeout", "{out}");
+    // The same stream with a short pause is read in full.
+    let out = fetch(
+        &app,
+        "http://slow.spin.internal/?op=drip&gap_ms=50",
+        "between_bytes_ms=10000",
+    );
+    assert_eq!(out["body"], "first-last", "{out}");
+}
+
+#[test]
 fn chained_call_within_its_timeouts_succeeds() {
     let app = start(1);
     let out = fetch(

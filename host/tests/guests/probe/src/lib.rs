@@ -1,6 +1,7 @@
 //! Test fixture for the host: a guest that reports what it sees, and misbehaves on
 //! request, chosen by the `op` query parameter so that one build serves every route shape
-//! and permission set the tests declare in their manifests.
+//! and permission set the tests declare in their manifests. `op=drip&gap_ms=N` streams its
+//! body with a pause in the middle; every other operation answers in one piece.
 
 #![expect(
     unsafe_code,
@@ -10,11 +11,55 @@
 mod options;
 mod sockets;
 
-use spin_sdk::http::{IntoResponse, Method, Request, Response};
+use spin_sdk::http::{
+    Headers, IntoResponse, Method, OutgoingBody, OutgoingResponse, Request, Response,
+    ResponseOutparam,
+};
 use spin_sdk::http_component;
 
 #[http_component]
-async fn handle(req: Request) -> Response {
+async fn handle(req: Request, out: ResponseOutparam) {
+    let query = parse_query(req.query());
+    if query.iter().any(|(k, v)| k == "op" && v == "drip") {
+        let gap_ms = query
+            .iter()
+            .find(|(k, _)| k == "gap_ms")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(100);
+        drip(out, gap_ms);
+        return;
+    }
+    let mut response = respond(req).await;
+    let body = std::mem::take(response.body_mut());
+    match OutgoingResponse::try_from(response) {
+        Ok(head) => {
+            if let Err(e) = out.set_with_body(head, body).await {
+                eprintln!("probe: cannot send the response: {e}");
+            }
+        }
+        Err(e) => eprintln!("probe: cannot convert the response: {e}"),
+    }
+}
+
+/// A streamed 200: `first`, then a pause of `gap_ms`, then `-last`.
+fn drip(out: ResponseOutparam, gap_ms: u64) {
+    let response = OutgoingResponse::new(Headers::new());
+    let Ok(body) = response.body() else {
+        return;
+    };
+    out.set(response);
+    let Ok(stream) = body.write() else {
+        return;
+    };
+    let _ = stream.blocking_write_and_flush(b"first");
+    std::thread::sleep(std::time::Duration::from_millis(gap_ms));
+    let _ = stream.blocking_write_and_flush(b"-last");
+    drop(stream);
+    let _ = OutgoingBody::finish(body, None);
+}
+
+/// Every operation but `drip`, which streams.
+async fn respond(req: Request) -> Response {
     let query = parse_query(req.query());
     let param = |name: &str| {
         query
