@@ -46,7 +46,13 @@ fn products_are_created_read_updated_deactivated_and_deleted() {
         patched.json["name"], "Moon Lamp",
         "absent fields are unchanged"
     );
-    assert!(patched.json["updated_ms"].as_i64() >= created["updated_ms"].as_i64());
+    let updated_ms = |v: &serde_json::Value| v["updated_ms"].as_i64().expect("updated_ms");
+    assert!(
+        updated_ms(&patched.json) >= updated_ms(&created),
+        "a change never moves updated_ms back: {} then {}",
+        created,
+        patched.text
+    );
     assert_eq!(
         app.list("category=lamps")["items"][0]["price"]["amount_minor"],
         2499

@@ -63,7 +63,11 @@ fn two_hundred_concurrent_reservations_of_twenty_units_reserve_exactly_twenty() 
     }
     let (on_hand, reserved) = app.stock_row(&product);
     assert_eq!((on_hand, reserved), (20, 20));
-    assert!(on_hand - reserved >= 0);
+    assert_eq!(
+        app.get(&format!("/products/{product}")).json["available"],
+        0,
+        "clients see nothing left to sell"
+    );
     assert_eq!(
         app.sql_i64("SELECT count(*) FROM reservations"),
         20,
