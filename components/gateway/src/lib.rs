@@ -98,7 +98,9 @@ async fn serve(
     // tokens still use up the caller's quota), then the rate limit, then the role.
     let token = auth::bearer(head.header("authorization"));
     let verified: Result<Option<Identity>, GatewayError> = match (token, spec.auth) {
-        (_, Auth::RefreshCookie) if !auth::csrf_ok(head.header(auth::CSRF_HEADER)) => {
+        (_, Auth::RefreshCookie) | (Ok(None), Auth::UserOrCookie)
+            if !auth::csrf_ok(head.header(auth::CSRF_HEADER)) =>
+        {
             Err(GatewayError::CsrfCheckFailed)
         }
         (_, Auth::RefreshCookie) => Ok(None),

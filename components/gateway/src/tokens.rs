@@ -34,9 +34,19 @@ pub fn identify(
         Err(e) => return Err(GatewayError::Unavailable(e)),
     };
     let claims = match verifier(&jwks)?.verify(token, now) {
-        Err(VerifyError::UnknownKey(_)) if from_cache && may_refetch(store, settings) => {
-            let fresh = fetch(store, settings, &jwks_key, request_id)?;
-            verifier(&fresh)?.verify(token, now)
+        Err(VerifyError::UnknownKey(kid)) if from_cache && may_refetch(store, settings) => {
+            // A refetch that fails leaves the kid unknown: the token is refused, not the
+            // service declared down (anyone can make up a kid).
+            match fetch(store, settings, &jwks_key, request_id) {
+                Ok(fresh) => verifier(&fresh)?.verify(token, now),
+                Err(e) => {
+                    eprintln!(
+                        "gateway: request {request_id}: JWKS refetch failed: {}",
+                        e.cause()
+                    );
+                    Err(VerifyError::UnknownKey(kid))
+                }
+            }
         }
         other => other,
     }

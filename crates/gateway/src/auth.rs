@@ -74,7 +74,7 @@ pub fn csrf_ok(header: Option<&str>) -> bool {
 /// The route's requirement against the verified identity (none when anonymous).
 pub fn authorize(required: Auth, identity: Option<&Identity>) -> Result<(), GatewayError> {
     match (required, identity) {
-        (Auth::Anon | Auth::RefreshCookie, _) => Ok(()),
+        (Auth::Anon | Auth::RefreshCookie | Auth::UserOrCookie, _) => Ok(()),
         (Auth::User | Auth::Admin, None) => Err(GatewayError::Unauthenticated),
         (Auth::User, Some(_)) => Ok(()),
         (Auth::Admin, Some(id)) if id.role == Role::Admin => Ok(()),

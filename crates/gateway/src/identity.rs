@@ -23,20 +23,26 @@ pub const CART_COOKIE: &str = "redshop_cart";
 pub const IDENTITY_PREFIX: &str = "x-redshop-";
 
 /// Client request headers a service may need, forwarded as sent. `user-agent` is recorded
-/// with a session; `idempotency-key` makes checkout safe to retry.
-pub const FORWARDED_REQUEST_HEADERS: [&str; 5] = [
+/// with a session; `idempotency-key` makes checkout safe to retry; `if-none-match` lets a
+/// service that sets its own `ETag` (the notification feed) answer `304`.
+pub const FORWARDED_REQUEST_HEADERS: [&str; 6] = [
     "accept",
     "accept-language",
     "content-type",
     "idempotency-key",
+    "if-none-match",
     "user-agent",
 ];
 
-/// Upstream response headers passed back to the client; `set-cookie` only on `/auth/*`.
-pub const FORWARDED_RESPONSE_HEADERS: [&str; 4] = [
+/// Upstream response headers passed back to the client; `set-cookie` only on `/auth/*`. A
+/// service's own `cache-control` and `etag` pass (a per-user feed says `private`); without
+/// them the gateway says `no-store`.
+pub const FORWARDED_RESPONSE_HEADERS: [&str; 6] = [
+    "cache-control",
     "content-type",
-    "location",
+    "etag",
     "idempotent-replayed",
+    "location",
     "retry-after",
 ];
 

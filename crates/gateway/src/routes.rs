@@ -59,8 +59,12 @@ pub enum Auth {
     User,
     /// A valid access token with the `admin` role.
     Admin,
-    /// The refresh cookie, with the CSRF header `x-requested-with: redshop`.
+    /// The refresh cookie, with the CSRF header `x-requested-with: redshop`; a bearer token
+    /// is ignored (it may well have expired: that is why the client refreshes).
     RefreshCookie,
+    /// A valid access token, or else the refresh cookie with the CSRF header (sign-out works
+    /// with either).
+    UserOrCookie,
 }
 
 /// The stricter rate-limit bucket a route counts against, besides the general one.
@@ -171,7 +175,7 @@ pub const ROUTES: &[RouteSpec] = &[
     auth_route("/auth/password-reset", Anon, Strict::Auth),
     auth_route("/auth/password-reset/confirm", Anon, Strict::Auth),
     auth_route("/auth/refresh", Auth::RefreshCookie, Strict::None),
-    auth_route("/auth/logout", User, Strict::None),
+    auth_route("/auth/logout", Auth::UserOrCookie, Strict::None),
     op(Get, "/me", UserSvc, User),
     op(Patch, "/me", UserSvc, User),
     op(Delete, "/me", UserSvc, User),
