@@ -242,7 +242,7 @@ impl Shop {
             dbs,
             relays,
         };
-        if !b.components.iter().any(|c| c == "user") {
+        if !b.components.iter().any(|c| c == "user") || b.replaced.contains_key("user") {
             shop.put_jwks();
         }
         shop
@@ -405,6 +405,14 @@ impl Shop {
             .unwrap_or_else(|| panic!("{service} has no database"))
     }
 
+    /// Bumps `{p}catalog:version` as the order service does after a reservation.
+    pub fn bump_catalog_version(&self) {
+        let _: i64 = redis::cmd("INCR")
+            .arg(format!("{}catalog:version", self.prefix()))
+            .query(&mut self.keys.conn())
+            .expect("incr");
+    }
+
     fn put_jwks(&self) {
         let jwks: Jwks = SigningKeys::parse(&self.signing_keys).expect("keys").jwks();
         let _: () = redis::cmd("SET")
@@ -510,12 +518,14 @@ fn manifest(b: &ShopBuilder, built: &Path, relays: &[(String, Relay)]) -> String
         }
     }
     if let Some(toml::Value::Table(triggers)) = doc.get_mut("trigger") {
-        for (_, list) in triggers.iter_mut() {
+        for (kind, list) in triggers.iter_mut() {
+            // A replacement (a test fixture) serves HTTP only: its message triggers go.
+            let keep = |id: &str| chosen(id) && (kind == "http" || !b.replaced.contains_key(id));
             if let toml::Value::Array(items) = list {
                 items.retain(|t| {
                     t.get("component")
                         .and_then(toml::Value::as_str)
-                        .is_some_and(chosen)
+                        .is_some_and(keep)
                 });
             }
         }
