@@ -18,6 +18,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0001_catalog.sql"),
     ),
     ("0002_stock", include_str!("../migrations/0002_stock.sql")),
+    (
+        "0003_catalog_scale",
+        include_str!("../migrations/0003_catalog_scale.sql"),
+    ),
 ];
 
 /// Bookkeeping table the runner creates before anything else.
@@ -158,6 +162,22 @@ mod tests {
     }
 
     #[test]
+    fn scale_migration_splits_with_its_single_quoted_do_block_in_one_piece() {
+        let stmts = statements(MIGRATIONS[2].1);
+        let doing: Vec<&String> = stmts.iter().filter(|s| s.starts_with("DO ")).collect();
+        assert_eq!(doing.len(), 1, "{stmts:#?}");
+        assert!(doing[0].ends_with("END'"), "{}", doing[0]);
+        assert!(doing[0].contains("SET jit = off"));
+        assert_eq!(
+            stmts
+                .iter()
+                .filter(|s| s.starts_with("CREATE INDEX"))
+                .count(),
+            6
+        );
+    }
+
+    #[test]
     fn stock_migration_declares_the_invariant_constraints() {
         let sql = MIGRATIONS[1].1;
         for needle in [
@@ -193,6 +213,6 @@ mod tests {
     fn pending_skips_applied_versions() {
         let applied = vec!["0001_catalog".to_string()];
         let got: Vec<&str> = pending(&applied).iter().map(|(v, _)| *v).collect();
-        assert_eq!(got, vec!["0002_stock"]);
+        assert_eq!(got, vec!["0002_stock", "0003_catalog_scale"]);
     }
 }

@@ -23,7 +23,15 @@ pub fn list_products(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let db = ctx.db()?;
     db.snapshot(|db| {
         let items = listing::decode_list(&db.query(&listing::list(&query))?)?;
-        let total = listing::decode_count(&db.query(&listing::count(&query))?)?;
+        // Counted up to the exact limit; past it, the planner's estimate (no extra scan).
+        let counted = listing::decode_count(&db.query(&listing::count(&query))?)?;
+        let estimate = match counted {
+            listing::Counted::Exact(_) => None,
+            listing::Counted::MoreThan(_) => Some(listing::decode_estimate(
+                &db.query(&listing::estimate(&query))?,
+            )?),
+        };
+        let total = counted.total(estimate);
         let facets = if with_facets {
             Some(listing::decode_facets(
                 &db.query(&listing::facets(&query))?,

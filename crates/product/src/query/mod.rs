@@ -14,7 +14,7 @@ mod search;
 
 pub use cursor::{Cursor, SortKey};
 pub use ids::{IdLookup, MAX_IDS};
-pub use page::{FacetCount, Facets, PRICE_BAND_EDGES, Page, PriceBand};
+pub use page::{FacetCount, Facets, PRICE_BAND_EDGES, Page, PriceBand, Total};
 pub use search::{FALLBACK_PREFIX_CHARS, MAX_SEARCH_CHARS, MAX_SEARCH_TERMS, SearchText};
 
 use crate::domain::{Brand, CategorySlug, MAX_PRICE_MINOR};

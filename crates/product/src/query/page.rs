@@ -21,9 +21,31 @@ pub struct Page {
     pub items: Vec<ListedProduct>,
     /// Pass back as `cursor=` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
-    /// Rows matching the filter (all pages), from the count statement.
+    /// Rows matching the filter (all pages): exact when `total_exact`, else an estimate of a
+    /// number known to be above [`crate::sql::listing::EXACT_TOTAL_LIMIT`].
     pub total: i64,
+    pub total_exact: bool,
     pub limit: u32,
+}
+
+/// How many rows match a filter, and whether that was counted or estimated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Total {
+    pub count: i64,
+    pub exact: bool,
+}
+
+impl Total {
+    pub fn exact(count: i64) -> Self {
+        Self { count, exact: true }
+    }
+
+    pub fn estimated(count: i64) -> Self {
+        Self {
+            count,
+            exact: false,
+        }
+    }
 }
 
 /// A value and how many products have it.
@@ -68,11 +90,15 @@ pub struct Facets {
     pub categories: Vec<FacetCount>,
     pub brands: Vec<FacetCount>,
     pub price_bands: Vec<PriceBand>,
+    /// False when more rows matched than one facet statement reads
+    /// ([`crate::sql::listing::FACET_SCAN_LIMIT`]): the counts are then those of the newest
+    /// matching products, lower bounds of the true counts.
+    pub exact: bool,
 }
 
 impl ListQuery {
-    /// Builds the page from the rows of the list statement and the count statement's total.
-    pub fn page(&self, mut rows: Vec<ListedProduct>, total: i64) -> Result<Page> {
+    /// Builds the page from the rows of the list statement and the counted or estimated total.
+    pub fn page(&self, mut rows: Vec<ListedProduct>, total: Total) -> Result<Page> {
         let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
         let has_more = rows.len() > limit;
         rows.truncate(limit);
@@ -83,7 +109,8 @@ impl ListQuery {
         Ok(Page {
             items: rows,
             next_cursor,
-            total,
+            total: total.count,
+            total_exact: total.exact,
             limit: self.limit,
         })
     }
@@ -110,24 +137,36 @@ mod tests {
     fn page_with_an_extra_row_drops_it_and_points_after_the_last_kept_row() {
         let q = ListQuery::from_query_string("limit=3&sort=price_asc").unwrap();
         let all = rows(4);
-        let page = q.page(all.clone(), 40).unwrap();
+        let page = q.page(all.clone(), Total::exact(40)).unwrap();
         assert_eq!(page.items.len(), 3);
         let cursor = Cursor::decode(page.next_cursor.as_deref().unwrap(), &q).unwrap();
         assert_eq!(cursor.id, all[2].product.id);
-        assert_eq!(page.total, 40);
+        assert_eq!((page.total, page.total_exact), (40, true));
     }
 
     #[test]
     fn last_page_has_no_cursor() {
         let q = ListQuery::from_query_string("limit=3").unwrap();
-        assert_eq!(q.page(rows(3), 3).unwrap().next_cursor, None);
-        assert_eq!(q.page(vec![], 0).unwrap().next_cursor, None);
+        assert_eq!(q.page(rows(3), Total::exact(3)).unwrap().next_cursor, None);
+        assert_eq!(q.page(vec![], Total::exact(0)).unwrap().next_cursor, None);
     }
 
     #[test]
     fn relevance_page_without_rank_is_a_storage_error() {
         let q = ListQuery::from_query_string("q=mug&limit=1").unwrap();
-        assert_eq!(q.page(rows(2), 2).unwrap_err().code(), "storage_error");
+        assert_eq!(
+            q.page(rows(2), Total::exact(2)).unwrap_err().code(),
+            "storage_error"
+        );
+    }
+
+    #[test]
+    fn an_estimated_total_is_flagged_in_the_json() {
+        let q = ListQuery::from_query_string("limit=1").unwrap();
+        let page = q.page(rows(2), Total::estimated(96_000)).unwrap();
+        let json = serde_json::to_value(&page).unwrap();
+        assert_eq!(json["total"], 96_000);
+        assert_eq!(json["total_exact"], false);
     }
 
     #[test]

@@ -8,18 +8,68 @@
 //! `ts_rank_cd(full) + 0.1 × ts_rank_cd(prefix)` as float8, so exact matches sort above
 //! prefix-only ones and the value is reproducible for keyset cursors.
 //!
-//! Run `list` and `count` (and optionally `facets`) outside a transaction; they only read.
+//! **Bounded work at any catalog size.** The page is a keyset range on an index (`limit + 1`
+//! rows). The total is counted only up to [`EXACT_TOTAL_LIMIT`] matches, with a `LIMIT`ed
+//! sub-select over `products` alone; above the limit it is the planner's estimate
+//! ([`estimate`]), flagged as such. `in_stock` is checked there by one primary-key probe of
+//! `stock` per candidate row ([`StockCheck::Probe`]), so the work stays bounded by the cap;
+//! as a join, the planner would rather hash the whole stock table. The facets read at most
+//! [`FACET_SCAN_LIMIT`] matching rows, the newest first (an index order), so a broad filter
+//! costs the same as a narrow one; beyond that the counts describe the newest rows only and
+//! are flagged as such. Counting into per-category/brand tables kept up to date on every
+//! product write was the alternative; it was not chosen because it cannot answer a search
+//! or a price range (the facets of `q=lamp&min_price=…` need the matching rows themselves),
+//! and it would put a hot counter row under every admin write.
+//!
+//! Run them in one read-only snapshot; they only read.
 
 use super::row::{PRODUCT_COLUMNS, decode_listed};
 use super::{Binder, Row, Stmt};
 use crate::domain::ListedProduct;
 use crate::error::{DomainError, Result};
-use crate::query::{FacetCount, Facets, ListQuery, PRICE_BAND_EDGES, PriceBand, Sort, SortKey};
+use crate::query::{
+    FacetCount, Facets, ListQuery, PRICE_BAND_EDGES, PriceBand, Sort, SortKey, Total,
+};
 
 /// Brands shown in the brand facet: the 50 most frequent within the current filter.
 pub const MAX_BRAND_FACETS: i64 = 50;
+/// Totals up to this many matches are exact. Ten thousand is more than anyone pages through
+/// (417 pages of 24), so above it the storefront shows "10,000+" and an estimate is enough;
+/// counting that many index entries takes about 2 ms on the 2-core dev machine.
+pub const EXACT_TOTAL_LIMIT: i64 = 10_000;
+/// Most rows one facet statement reads: the same bound as the exact total, so facets are
+/// exact whenever the total is (each facet ignores one filter, so it may see more rows).
+pub const FACET_SCAN_LIMIT: i64 = 10_000;
 
+/// The page needs `available`, so it always joins `stock`.
 const FROM: &str = "FROM products p JOIN stock s ON s.product_id = p.id";
+
+/// Totals and facets read `products` alone (see [`StockCheck::Probe`]).
+const FROM_PRODUCTS: &str = "FROM products p";
+
+/// How a statement applies `in_stock`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StockCheck {
+    /// The statement joins `stock s`: the page (which needs `available` anyway and walks an
+    /// index for `limit + 1` rows) and the estimate (which only plans). Written as
+    /// `on_hand - reserved > 0` so the planner uses the expression statistics of migration
+    /// 0003 instead of guessing a third of the rows.
+    Joined,
+    /// A correlated sub-select on `stock`'s primary key per candidate row: PostgreSQL cannot
+    /// turn it into a join, so a capped count or facet scan probes at most its cap of rows.
+    Probe,
+}
+
+impl StockCheck {
+    fn condition(self) -> &'static str {
+        match self {
+            Self::Joined => "s.on_hand - s.reserved > 0",
+            Self::Probe => {
+                "(SELECT s.on_hand - s.reserved > 0 FROM stock s WHERE s.product_id = p.id)"
+            }
+        }
+    }
+}
 
 /// The search placeholders, bound once and referenced wherever needed.
 struct SearchSql {
@@ -74,10 +124,15 @@ impl Filters {
     }
 }
 
-fn filters(b: &mut Binder, q: &ListQuery, search: Option<&SearchSql>) -> Filters {
+fn filters(
+    b: &mut Binder,
+    q: &ListQuery,
+    search: Option<&SearchSql>,
+    stock: StockCheck,
+) -> Filters {
     let mut base = vec!["p.active".to_string()];
     if q.in_stock {
-        base.push("s.on_hand > s.reserved".into());
+        base.push(stock.condition().into());
     }
     if let Some(s) = search {
         base.push(s.matches.clone());
@@ -117,7 +172,7 @@ fn filters(b: &mut Binder, q: &ListQuery, search: Option<&SearchSql>) -> Filters
 pub fn list(q: &ListQuery) -> Stmt {
     let mut b = Binder::new();
     let search = search_sql(&mut b, q);
-    let mut conds = filters(&mut b, q, search.as_ref()).all();
+    let mut conds = filters(&mut b, q, search.as_ref(), StockCheck::Joined).all();
     let rank = search
         .as_ref()
         .map_or_else(|| "NULL::float8".to_string(), |s| s.rank.clone());
@@ -153,34 +208,91 @@ pub fn decode_list(rows: &[Row]) -> Result<Vec<ListedProduct>> {
     rows.iter().map(|r| decode_listed(r)).collect()
 }
 
-/// `SELECT count(*)` over the same filter, ignoring cursor and limit. One int8 column.
+/// Counts the rows of the filter (ignoring cursor and page size), stopping after
+/// [`EXACT_TOTAL_LIMIT`]` + 1`: one int8 column. Decode with [`decode_count`].
 pub fn count(q: &ListQuery) -> Stmt {
     let mut b = Binder::new();
     let search = search_sql(&mut b, q);
-    let conds = filters(&mut b, q, search.as_ref()).all();
-    b.finish(format!("SELECT count(*) AS total {FROM} WHERE {conds}"))
+    let conds = filters(&mut b, q, search.as_ref(), StockCheck::Probe).all();
+    let cap = b.int(EXACT_TOTAL_LIMIT + 1);
+    b.finish(format!(
+        "SELECT count(*) AS total FROM (SELECT 1 {FROM_PRODUCTS} WHERE {conds} LIMIT {cap}) AS capped"
+    ))
+}
+
+/// What [`count`] found: the exact total, or only that there are more than
+/// [`EXACT_TOTAL_LIMIT`] (then run [`estimate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    Exact(i64),
+    MoreThan(i64),
+}
+
+impl Counted {
+    /// The total to report: exact, or the estimate but never less than what was counted
+    /// (statistics can be stale; the count is a fact).
+    pub fn total(self, estimate: Option<i64>) -> Total {
+        match self {
+            Self::Exact(n) => Total::exact(n),
+            Self::MoreThan(n) => Total::estimated(estimate.unwrap_or(0).max(n + 1)),
+        }
+    }
 }
 
 /// Decodes the single row of [`count`].
-pub fn decode_count(rows: &[Row]) -> Result<i64> {
+pub fn decode_count(rows: &[Row]) -> Result<Counted> {
     let row = super::row::single(rows, "count", "total")?;
-    super::row::Cols::new(row, 1)?.int(0, "total")
+    let n = super::row::Cols::new(row, 1)?.int(0, "total")?;
+    Ok(if n > EXACT_TOTAL_LIMIT {
+        Counted::MoreThan(EXACT_TOTAL_LIMIT)
+    } else {
+        Counted::Exact(n)
+    })
+}
+
+/// The planner's row estimate for the filter: `EXPLAIN` of the uncapped count's rows, which
+/// plans without executing (a fraction of a millisecond). Only run after [`count`] said
+/// [`Counted::MoreThan`]. Rows of plan text; decode with [`decode_estimate`].
+pub fn estimate(q: &ListQuery) -> Stmt {
+    let mut b = Binder::new();
+    let search = search_sql(&mut b, q);
+    let conds = filters(&mut b, q, search.as_ref(), StockCheck::Joined).all();
+    let from = if q.in_stock { FROM } else { FROM_PRODUCTS };
+    b.finish(format!("EXPLAIN SELECT 1 {from} WHERE {conds}"))
+}
+
+/// Reads `rows=N` from the first line of the plan [`estimate`] returned.
+pub fn decode_estimate(rows: &[Row]) -> Result<i64> {
+    let first = rows
+        .first()
+        .ok_or_else(|| DomainError::Storage("EXPLAIN returned no plan".into()))?;
+    let line = super::row::Cols::new(first, 1)?.text(0, "QUERY PLAN")?;
+    line.split_whitespace()
+        .find_map(|word| word.strip_prefix("rows="))
+        .and_then(|n| n.parse::<i64>().ok())
+        .ok_or_else(|| DomainError::Storage(format!("no row estimate in plan line `{line}`")))
 }
 
 /// Facet counts in one statement: rows `(facet, value, count)` with facet in
 /// `category | brand | price`; for `price` the value is the `width_bucket` index over
-/// [`PRICE_BAND_EDGES`]. Each facet applies every filter except its own.
+/// [`PRICE_BAND_EDGES`]. Each facet applies every filter except its own. The rows counted
+/// are the newest [`FACET_SCAN_LIMIT`]` + 1` that pass the search and stock filters; one more
+/// row, `('scanned', '', n)`, says how many that was, so the decoder knows whether the
+/// counts are complete.
 pub fn facets(q: &ListQuery) -> Stmt {
     let mut b = Binder::new();
     let search = search_sql(&mut b, q);
-    let f = filters(&mut b, q, search.as_ref());
+    let f = filters(&mut b, q, search.as_ref(), StockCheck::Probe);
+    let cap = b.int(FACET_SCAN_LIMIT + 1);
     let edges: Vec<String> = PRICE_BAND_EDGES.iter().map(|e| b.int(*e)).collect();
     let top = b.int(MAX_BRAND_FACETS);
     let base = f.base.join(" AND ");
     b.finish(format!(
         "WITH base AS MATERIALIZED (SELECT p.category_slug, p.brand, p.price_minor, \
-         {cat} AS cat_ok, {brand} AS brand_ok, {price} AS price_ok {FROM} WHERE {base}) \
-         SELECT 'category' AS facet, category_slug AS value, count(*) AS n FROM base \
+         {cat} AS cat_ok, {brand} AS brand_ok, {price} AS price_ok {FROM_PRODUCTS} WHERE {base} \
+         ORDER BY p.created_at DESC, p.id DESC LIMIT {cap}) \
+         SELECT 'scanned' AS facet, '' AS value, count(*) AS n FROM base \
+         UNION ALL SELECT 'category', category_slug, count(*) FROM base \
          WHERE brand_ok AND price_ok GROUP BY category_slug \
          UNION ALL (SELECT 'brand', brand, count(*) FROM base WHERE cat_ok AND price_ok \
          GROUP BY brand ORDER BY count(*) DESC, brand LIMIT {top}) \
@@ -197,10 +309,12 @@ pub fn facets(q: &ListQuery) -> Stmt {
 /// price order.
 pub fn decode_facets(rows: &[Row]) -> Result<Facets> {
     let mut out = Facets::default();
+    let mut scanned = None;
     for row in rows {
         let c = super::row::Cols::new(row, 3)?;
         let (facet, value, count) = (c.text(0, "facet")?, c.text(1, "value")?, c.int(2, "count")?);
         match facet {
+            "scanned" => scanned = Some(count),
             "category" => out.categories.push(FacetCount {
                 value: value.into(),
                 count,
@@ -225,6 +339,9 @@ pub fn decode_facets(rows: &[Row]) -> Result<Facets> {
     out.categories.sort_by(by_count);
     out.brands.sort_by(by_count);
     out.price_bands.sort_by_key(|band| band.min);
+    let scanned =
+        scanned.ok_or_else(|| DomainError::Storage("facets without a scanned count".into()))?;
+    out.exact = scanned <= FACET_SCAN_LIMIT;
     Ok(out)
 }
 

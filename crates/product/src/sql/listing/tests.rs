@@ -49,7 +49,7 @@ fn every_filter_is_a_numbered_parameter_in_order() {
         "p.category_slug = $1::text",
         "p.brand IN ($2::text, $3::text)",
         "(p.price_minor >= $4::int8 AND p.price_minor <= $5::int8)",
-        "s.on_hand > s.reserved",
+        "s.on_hand - s.reserved > 0",
         "ORDER BY p.price_minor ASC, p.id ASC",
     ] {
         assert!(s.sql.contains(frag), "missing `{frag}` in {}", s.sql);
@@ -152,13 +152,84 @@ fn cursor_name_key_is_a_parameter_not_sql() {
 }
 
 #[test]
-fn count_uses_the_same_filter_without_cursor_or_limit() {
+fn count_uses_the_same_filter_without_cursor_and_stops_after_the_exact_limit() {
     let query = with_cursor("category=toys&sort=price_asc", SortKey::Price(1));
     let s = count(&query);
     assert_well_formed(&s);
-    assert_eq!(s.params, vec![SqlValue::Text("toys".into())]);
+    assert_eq!(
+        s.params,
+        vec![
+            SqlValue::Text("toys".into()),
+            SqlValue::Int64(EXACT_TOTAL_LIMIT + 1)
+        ]
+    );
+    assert_eq!(
+        s.sql,
+        "SELECT count(*) AS total FROM (SELECT 1 FROM products p \
+         WHERE p.active AND p.category_slug = $1::text LIMIT $2::int8) AS capped"
+    );
+}
+
+#[test]
+fn counts_and_facets_probe_stock_per_row_and_only_for_in_stock() {
+    for stmt in [
+        count(&q("q=lamp")),
+        estimate(&q("category=toys")),
+        facets(&q("q=lamp")),
+    ] {
+        assert!(!stmt.sql.contains("stock"), "{}", stmt.sql);
+    }
+    let probe = "FROM products p WHERE p.active AND \
+                 (SELECT s.on_hand - s.reserved > 0 FROM stock s WHERE s.product_id = p.id)";
+    for stmt in [count(&q("in_stock=true")), facets(&q("in_stock=true"))] {
+        assert!(stmt.sql.contains(probe), "{}", stmt.sql);
+        assert!(!stmt.sql.contains("JOIN"), "{}", stmt.sql);
+    }
+    // The estimate only plans, so it joins: the planner estimates a join well.
+    assert!(estimate(&q("in_stock=true")).sql.contains(
+        "JOIN stock s ON s.product_id = p.id WHERE p.active AND s.on_hand - s.reserved > 0"
+    ));
+}
+
+#[test]
+fn a_count_up_to_the_limit_is_exact_and_above_it_takes_the_estimate() {
+    let row = |n: i64| vec![vec![SqlValue::Int64(n)]];
+    let exact = decode_count(&row(EXACT_TOTAL_LIMIT)).unwrap();
+    assert_eq!(exact, Counted::Exact(EXACT_TOTAL_LIMIT));
+    assert_eq!(exact.total(None), Total::exact(EXACT_TOTAL_LIMIT));
+    let over = decode_count(&row(EXACT_TOTAL_LIMIT + 1)).unwrap();
+    assert_eq!(over, Counted::MoreThan(EXACT_TOTAL_LIMIT));
+    assert_eq!(over.total(Some(96_963)), Total::estimated(96_963));
+    // Stale statistics never make the estimate smaller than what was counted.
+    assert_eq!(
+        over.total(Some(120)),
+        Total::estimated(EXACT_TOTAL_LIMIT + 1)
+    );
+}
+
+#[test]
+fn estimate_explains_the_uncapped_filter_and_reads_the_top_row_count() {
+    let s = estimate(&q("q=lamp&brand=Lumo&sort=price_asc"));
+    assert_well_formed(&s);
+    assert!(
+        s.sql
+            .starts_with("EXPLAIN SELECT 1 FROM products p WHERE p.active AND ")
+    );
     assert!(!s.sql.contains("LIMIT") && !s.sql.contains("ORDER BY"));
-    assert_eq!(decode_count(&[vec![SqlValue::Int64(42)]]).unwrap(), 42);
+    let plan = |line: &str| vec![vec![SqlValue::Text(line.into())]];
+    let rows = [
+        plan("Bitmap Heap Scan on products p  (cost=625.81..7665.07 rows=2787 width=4)"),
+        plan("  ->  BitmapOr  (cost=625.81..625.81 rows=2808 width=0)"),
+    ]
+    .concat();
+    assert_eq!(decode_estimate(&rows).unwrap(), 2787);
+    assert_eq!(
+        decode_estimate(&plan("Result  (cost=0.00..0.01)"))
+            .unwrap_err()
+            .code(),
+        "storage_error"
+    );
+    assert!(decode_estimate(&[]).is_err());
 }
 
 #[test]
@@ -190,6 +261,7 @@ fn facet_rows_decode_into_sorted_groups() {
         ]
     };
     let facets = decode_facets(&[
+        row("scanned", "", 17),
         row("brand", "Zest", 3),
         row("brand", "Acme", 3),
         row("category", "toys", 9),
@@ -215,6 +287,36 @@ fn facet_rows_decode_into_sorted_groups() {
             count: 1
         }
     );
-    assert!(decode_facets(&[row("price", "9", 1)]).is_err());
-    assert!(decode_facets(&[row("color", "red", 1)]).is_err());
+    assert!(facets.exact);
+    assert!(decode_facets(&[row("scanned", "", 0), row("price", "9", 1)]).is_err());
+    assert!(decode_facets(&[row("scanned", "", 0), row("color", "red", 1)]).is_err());
+    assert!(
+        decode_facets(&[row("brand", "Zest", 3)]).is_err(),
+        "the scanned row is required"
+    );
+}
+
+#[test]
+fn facets_read_a_bounded_number_of_the_newest_rows_and_say_when_they_hit_the_bound() {
+    let s = facets(&q("q=lamp"));
+    assert_well_formed(&s);
+    assert!(
+        s.sql
+            .contains("ORDER BY p.created_at DESC, p.id DESC LIMIT $3::int8)"),
+        "{}",
+        s.sql
+    );
+    assert_eq!(s.params[2], SqlValue::Int64(FACET_SCAN_LIMIT + 1));
+    assert!(!s.sql.contains("stock"), "no stock join without in_stock");
+    let row = |f: &str, v: &str, n: i64| {
+        vec![
+            SqlValue::Text(f.into()),
+            SqlValue::Text(v.into()),
+            SqlValue::Int64(n),
+        ]
+    };
+    let full = decode_facets(&[row("scanned", "", FACET_SCAN_LIMIT)]).unwrap();
+    assert!(full.exact);
+    let capped = decode_facets(&[row("scanned", "", FACET_SCAN_LIMIT + 1)]).unwrap();
+    assert!(!capped.exact);
 }
