@@ -52,8 +52,13 @@ fn service_status(answer: Result<Answer, Failure>) -> Status {
     match answer {
         Ok(a) if a.status == 200 => Status::Ok,
         Ok(_) | Err(Failure::Timeout) => Status::Down,
-        // The host says so when the component is not in this deployment.
-        Err(Failure::Unreachable(why)) if why.contains("DestinationNotFound") => Status::Absent,
+        // Not in this deployment: the host has no such component, or this gateway's
+        // manifest does not grant it (a selective deployment drops both together).
+        Err(Failure::Unreachable(why))
+            if why.contains("DestinationNotFound") || why.contains("HttpRequestDenied") =>
+        {
+            Status::Absent
+        }
         Err(Failure::Unreachable(_)) => Status::Down,
     }
 }
