@@ -6,6 +6,7 @@
 //! component on a public route, `/product/...`; `tests/product_manifest.rs` checks that the
 //! production `spin.toml` keeps it private and reachable only by service chaining.
 
+pub mod contract;
 pub mod gateway;
 pub mod http;
 pub mod notification;
