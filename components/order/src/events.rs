@@ -6,6 +6,8 @@
 //! when at least one did, else it stays in the outbox (docs/contracts.md, Events). Nothing
 //! here fails a shopper's request: a Redis that is down leaves events for the next flush.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use redshop_order::error::OrderError;
 use redshop_order::event::OutboxEvent;
 use redshop_order::sql::{keys, outbox};
@@ -19,9 +21,20 @@ use crate::config::{
 use crate::db::{self, Db};
 use crate::services;
 
+/// Set once opening Redis failed in this request. Each request runs in a fresh instance, so
+/// this lives exactly one request: a request tries Redis once, and when it is unreachable
+/// does not wait for it again (the flush will publish later).
+static REDIS_UNREACHABLE: AtomicBool = AtomicBool::new(false);
+
 fn redis() -> Result<Connection, String> {
+    if REDIS_UNREACHABLE.load(Ordering::Relaxed) {
+        return Err("redis was unreachable earlier in this request".into());
+    }
     let url = variable(REDIS_URL_VARIABLE)?;
-    Connection::open(&url).map_err(|e| format!("open redis: {e:?}"))
+    Connection::open(&url).map_err(|e| {
+        REDIS_UNREACHABLE.store(true, Ordering::Relaxed);
+        format!("open redis: {e:?}")
+    })
 }
 
 /// `INCR {p}catalog:version`, so the gateway's cached catalog (which shows stock) is
@@ -62,19 +75,20 @@ fn try_publish() -> Result<u64, String> {
     let mut conn: Option<Connection> = None;
     for _ in 0..FLUSH_ROUNDS {
         let db = Db::open().map_err(|e| e.to_string())?;
-        let (sent, full) = db
+        let (sent, again) = db
             .transaction(|db| publish_batch(db, &channel, &mut conn))
             .map_err(|e: OrderError| e.to_string())?;
         published += sent;
-        if !full {
+        if !again {
             break;
         }
     }
     Ok(published)
 }
 
-/// One flush transaction (see `redshop_order::sql::outbox`): `(published, batch was full
-/// and all of it went out)`.
+/// One flush transaction (see `redshop_order::sql::outbox`): `(published, look again)`.
+/// It looks again whenever it published a whole non-empty batch, so that events committed
+/// by writers whose own flush found this one holding the lock go out in this flush too.
 fn publish_batch(
     db: &Db,
     channel: &str,
@@ -120,8 +134,7 @@ fn publish_batch(
             }
         }
     }
-    let full = i64::try_from(events.len()).unwrap_or(0) >= outbox::FLUSH_BATCH;
-    Ok((sent, full))
+    Ok((sent, !events.is_empty()))
 }
 
 /// `PUBLISH channel envelope`; the number of receivers.

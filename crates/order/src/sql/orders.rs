@@ -167,13 +167,13 @@ pub fn transition(id: &str, from: OrderStatus, to: OrderStatus, reason: Option<&
 }
 
 /// Anonymises every order of a deleted user, keeping lines and totals: the customer's email,
-/// name and address are blanked, the user id dropped, and the events not yet published
-/// lose the customer's details too. Also forgets the user's cart and checkout keys.
+/// name and address are blanked, the user id dropped, and the outbox's copies of the
+/// events lose the customer's details too. Also forgets the user's cart and checkout keys.
 pub fn anonymise(user: UserId) -> Vec<Stmt> {
     vec![
         Stmt::new(
             "UPDATE outbox SET data = data || '{\"customer\": {\"email\": \"\", \"name\": \"\"}, \"shipping_address\": {}}'::jsonb \
-             WHERE user_id = $1::uuid AND published_at IS NULL RETURNING 1::int8",
+             WHERE user_id = $1::uuid RETURNING 1::int8",
             vec![uuid(user)],
         ),
         Stmt::new(

@@ -5,7 +5,8 @@
 //! event is published once and in order; a flush that finds the lock taken does nothing, as
 //! the running one will publish what is there); [`pending`]; for each row, oldest first:
 //! `PUBLISH` it and, only if Redis reported at least one receiver, [`mark_published`]; stop
-//! at the first event not delivered; `COMMIT`. Repeat while a batch came back full.
+//! at the first event not delivered; `COMMIT`. Repeat while a non-empty batch went out
+//! whole (events committed meanwhile by writers whose own flush found the lock taken).
 
 use super::{Cols, Row, SqlValue, Stmt, single};
 use crate::error::Result;
