@@ -11,9 +11,10 @@ pub fn now_ms() -> u64 {
 
 /// `N` bytes from `wasi:random/random`, the host's cryptographically secure source.
 pub fn random<const N: usize>() -> Result<[u8; N], UserError> {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|e| UserError::Storage(format!("random source: {e}")))?;
-    Ok(bytes)
+    let bytes = wasi::random::random::get_random_bytes(N as u64);
+    bytes.try_into().map_err(|b: Vec<u8>| {
+        UserError::Storage(format!("random source gave {} bytes, not {N}", b.len()))
+    })
 }
 
 /// A fresh version-4 id.
