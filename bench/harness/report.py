@@ -75,11 +75,12 @@ def targets(metrics: dict) -> list[dict]:
          value(metrics, "startup.warm_ms"), "ms"),
         ("isolation: a fresh request while 2×workers requests loop (max)", "<", 100.0,
          value(metrics, "isolation.redshop.max_ms"), "ms"),
+        *_catalog_targets(metrics),
     ]
     out = []
     for name, op, goal, measured, unit in rows:
         met = None if measured is None else _compare(measured, op, goal)
-        out.append({"name": name, "goal": f"{op} {goal:g}{unit if unit == 'ms' else 'x'}",
+        out.append({"name": name, "goal": f"{op} {goal:g}{unit if unit in ('ms', ' req/s') else 'x'}",
                     "measured": measured, "unit": unit, "met": met})
     return out
 
@@ -121,7 +122,7 @@ def render(results: dict) -> str:
         "| --- | --- | --- | --- |",
     ]
     for t in results["targets"]:
-        measured = "not measured" if t["measured"] is None else f"{_fmt(t['measured'])}{t['unit'] if t['unit'] == 'ms' else 'x'}"
+        measured = "not measured" if t["measured"] is None else f"{_fmt(t['measured'])}{t['unit'] if t['unit'] in ('ms', ' req/s') else 'x'}"
         met = {True: "yes", False: "**no**", None: "–"}[t["met"]]
         lines.append(f"| {t['name']} | {t['goal']} | {measured} | {met} |")
 
@@ -142,6 +143,8 @@ def render(results: dict) -> str:
                         f"| {scenario} | {peer} | {c} | {_fmt(value(m, f'{k}.rps'), 0)} | {_fmt(value(m, f'{k}.p50_ms'))} "
                         f"| {_fmt(value(m, f'{k}.p99_ms'))} | {_fmt(value(m, f'{k}.max_ms'))} | {value(m, f'{k}.errors')} |"
                     )
+
+    lines += _catalog_section(m, unavailable)
 
     hop = [c for c in meta["concurrency"] if f"chain.hop.c{c}.p50_ms" in m]
     if hop:
@@ -182,3 +185,45 @@ def render(results: dict) -> str:
     if other:
         lines += ["", "## Not available", ""] + [f"- {k}: {v}" for k, v in other.items()]
     return "\n".join(lines) + "\n"
+
+
+# catalog-100k: the requests, and its targets at c=16 (bench/harness/catalog.py).
+CATALOG_REQUESTS = {
+    "listing": ("`GET /products?limit=24` (home listing)", 1000.0),
+    "category": ("`GET /products?category=home&sort=price_asc`", 1000.0),
+    "search": ("`GET /products?q=lamp`", 500.0),
+    "facets": ("`GET /products?q=lamp&facets=true`", 200.0),
+    "deep": ("home listing, page 50 by cursor", None),
+}
+
+
+def _catalog_targets(metrics: dict) -> list[tuple]:
+    rows = [(f"catalog-100k {name} req/s at c=16", ">=", goal, value(metrics, f"catalog-100k.{name}.c16.rps"), " req/s")
+            for name, (_, goal) in CATALOG_REQUESTS.items() if goal is not None]
+    p99 = [value(metrics, f"catalog-100k.{name}.c16.p99_ms") for name in CATALOG_REQUESTS]
+    worst = max((p for p in p99 if p is not None), default=None)
+    return [*rows, ("catalog-100k p99 at c=16, worst request", "<=", 50.0, worst, "ms")]
+
+
+def _catalog_section(m: dict, unavailable: dict) -> list[str]:
+    if "catalog-100k" in unavailable:
+        return ["", "## Catalog at 100 000 products", "", f"not available: {unavailable['catalog-100k']}"]
+    keys = [k for k in CATALOG_REQUESTS if f"catalog-100k.{k}.c1.rps" in m]
+    if not keys:
+        return []
+    lines = ["", "## Catalog at 100 000 products", "",
+             "The product component through redshop on `dbctl seed --count 100000` "
+             f"({_fmt(value(m, 'catalog-100k.products_total'), 0)} listed). Median of the runs; "
+             "the spread is the lowest and highest req/s.", "",
+             "| Request | c | req/s (median) | spread req/s | p50 ms | p99 ms | max ms | errors |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for k in keys:
+        for c in (1, 16):
+            p = f"catalog-100k.{k}.c{c}"
+            if value(m, f"{p}.rps") is None:
+                continue
+            lines.append(f"| {CATALOG_REQUESTS[k][0]} | {c} | {_fmt(value(m, f'{p}.rps'), 0)} "
+                         f"| {_fmt(value(m, f'{p}.rps_min'), 0)}–{_fmt(value(m, f'{p}.rps_max'), 0)} "
+                         f"| {_fmt(value(m, f'{p}.p50_ms'))} | {_fmt(value(m, f'{p}.p99_ms'))} "
+                         f"| {_fmt(value(m, f'{p}.max_ms'))} | {value(m, f'{p}.errors')} |")
+    return lines

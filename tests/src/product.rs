@@ -61,6 +61,8 @@ pub enum Data {
     Empty,
     /// Migrated and seeded with the 300-product demo catalog.
     Demo,
+    /// Migrated and seeded with this many generated products (`dbctl seed --count N`).
+    Generated(usize),
 }
 
 pub struct ProductApp {
@@ -75,13 +77,17 @@ impl ProductApp {
         if data != Data::Unmigrated {
             block_on(redshop_dbctl::migrate(&url, Service::Product)).expect("dbctl migrate");
         }
-        if data == Data::Demo {
-            block_on(redshop_dbctl::seed(
-                &url,
-                Service::Product,
-                &SeedOptions::default(),
-            ))
-            .expect("dbctl seed");
+        let count = match data {
+            Data::Demo => Some(None),
+            Data::Generated(n) => Some(Some(n)),
+            Data::Unmigrated | Data::Empty => None,
+        };
+        if let Some(count) = count {
+            let options = SeedOptions {
+                count,
+                ..SeedOptions::default()
+            };
+            block_on(redshop_dbctl::seed(&url, Service::Product, &options)).expect("dbctl seed");
         }
         let app = start_host(&url);
         Self { app, db }
