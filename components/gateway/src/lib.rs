@@ -55,6 +55,8 @@ async fn handle(req: IncomingRequest, outparam: ResponseOutparam) {
         Ok(settings) => serve(req, &head, &settings, &request_id, cors_origin, &mut extra).await,
         Err(e) => Err(GatewayError::Internal(format!("configuration: {e}"))),
     };
+    // A refused preflight gets no CORS header at all, even from a listed origin.
+    let cors_origin = cors_origin.filter(|_| !matches!(out, Err(GatewayError::CorsDenied)));
     let out = out.unwrap_or_else(|e| error_out(&e, &request_id));
     let f = Finish {
         request_id: &request_id,
