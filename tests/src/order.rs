@@ -386,6 +386,27 @@ impl Subscriber {
     }
 }
 
+/// `PUBLISH channel payload` from outside the app; the number of receivers.
+pub fn publish(channel: &str, payload: &str) -> i64 {
+    let addr = redis_server().trim_start_matches("redis://").to_owned();
+    let mut stream = TcpStream::connect(&addr).expect("connect to test redis");
+    write!(
+        stream,
+        "*3\r\n$7\r\nPUBLISH\r\n${}\r\n{channel}\r\n${}\r\n{payload}\r\n",
+        channel.len(),
+        payload.len()
+    )
+    .expect("publish");
+    let mut line = String::new();
+    BufReader::new(stream)
+        .read_line(&mut line)
+        .expect("PUBLISH answer");
+    line.trim_end()
+        .strip_prefix(':')
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("PUBLISH answered {line:?}"))
+}
+
 /// One RESP array of bulk strings or integers; `None` on a timeout or a closed connection.
 fn read_frame(reader: &mut BufReader<TcpStream>) -> Option<Vec<String>> {
     let mut line = String::new();
