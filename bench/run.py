@@ -33,7 +33,7 @@ from harness import fixtures, report, tools  # noqa: E402  (after the line above
 from harness.load import LoadError, Oha  # noqa: E402
 from harness.peers import Peer, PeerError, free_port  # noqa: E402
 from harness import isolation  # noqa: E402
-from harness import catalog  # noqa: E402
+from harness import gateway as gateway_bench  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -62,7 +62,7 @@ HOST_LACKS_DB = "host lacks postgres/redis"
 # which would fill bench/work/logs with ~200 bytes per request. The `ready ...
 # startup_ms=N` line the start-up scenario reads is kept.
 REDSHOP_LOG = "info,redshop::request=off,wasmtime=warn,cranelift=warn"
-ALL_SCENARIOS = [*report.SCENARIOS, "startup", "isolation", "catalog-100k"]
+ALL_SCENARIOS = [*report.SCENARIOS, "startup", "isolation", "gateway-latency"]
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--no-build", action="store_true", help="use the binaries already built in $CARGO_TARGET_DIR")
     p.add_argument("--no-install", action="store_true",
                    help="do not cargo-install missing tools; a missing wasmtime-cli makes its peer unavailable")
-    p.add_argument("--catalog-db-url", help="catalog-100k: use this seeded product database instead of seeding one")
     return p.parse_args(argv)
 
 
@@ -163,8 +162,8 @@ def run(args: argparse.Namespace, plan: Plan, scenarios: list[str]) -> dict:
             measure_startup(ctx, components)
         if "isolation" in ctx.scenarios:
             measure_isolation(ctx)
-        if "catalog-100k" in ctx.scenarios:
-            measure_catalog(ctx, build=not args.no_build, existing_url=args.catalog_db_url)
+        if "gateway-latency" in ctx.scenarios:
+            measure_gateway(ctx, build=not args.no_build)
     finally:
         if pg.url:
             fixtures.drop_postgres(pg)
@@ -422,25 +421,27 @@ def measure_isolation(ctx: Context) -> None:
     report.metric(ctx.metrics, "isolation.redshop.loops", result["loops"], "count")
 
 
-def measure_catalog(ctx: Context, build: bool, existing_url: str | None) -> None:
-    """The product service on 100 000 products (bench/harness/catalog.py)."""
+def measure_gateway(ctx: Context, build: bool) -> None:
+    """The gateway's added latency against the product service called directly
+    (bench/harness/gateway.py)."""
+    name = f"{fixtures.run_name()}_gateway"
     try:
         if build:
-            catalog.build(REPO, tools.target_dir())
-        print("bench: catalog-100k: preparing the catalog", file=sys.stderr, flush=True)
-        db = catalog.prepare(tools.target_dir() / "release" / "dbctl", f"{fixtures.run_name()}_catalog", existing_url)
+            gateway_bench.build(REPO, tools.target_dir())
+        wasm = tools.target_dir() / "wasm32-wasip2" / "wasm"
+        url = gateway_bench.prepare(tools.target_dir() / "release" / "dbctl", name)
         try:
-            result = catalog.measure(ctx.oha, tools.host_binary(), catalog.product_wasm(tools.target_dir()), db,
-                                     WORK / "catalog", ctx.plan.warmup_s, ctx.plan.duration_s, redshop_env(ctx))
+            result = gateway_bench.measure(ctx.oha, tools.host_binary(), wasm / "product.wasm", wasm / "gateway.wasm",
+                                           url, WORK / "gateway", ctx.plan.warmup_s, ctx.plan.duration_s,
+                                           redshop_env(ctx))
         finally:
-            catalog.drop(db)
+            fixtures.drop_postgres(fixtures.Postgres(None, name))
     except (PeerError, RuntimeError, OSError, subprocess.TimeoutExpired) as e:
-        ctx.unavailable["catalog-100k"] = str(e).splitlines()[0][:200]
-        ctx.failures.append(f"catalog-100k scenario: {ctx.unavailable['catalog-100k']}")
+        ctx.unavailable["gateway-latency"] = str(e).splitlines()[0][:200]
+        ctx.failures.append(f"gateway-latency scenario: {ctx.unavailable['gateway-latency']}")
         return
-    for name, v in result.items():
-        unit = "rps" if ".rps" in name else None
-        report.metric(ctx.metrics, f"catalog-100k.{name}", v, unit)
+    for key, v in result.items():
+        report.metric(ctx.metrics, f"gateway-latency.{key}", v, "rps" if key.endswith(".rps") else None)
 
 
 def one_start(ctx: Context, cache: list[str], components: list[str] | None) -> tuple[float, int | None]:
