@@ -33,6 +33,7 @@ from harness import fixtures, report, tools  # noqa: E402  (after the line above
 from harness.load import LoadError, Oha  # noqa: E402
 from harness.peers import Peer, PeerError, free_port  # noqa: E402
 from harness import isolation  # noqa: E402
+from harness import catalog  # noqa: E402
 from harness import gateway as gateway_bench  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
@@ -62,7 +63,7 @@ HOST_LACKS_DB = "host lacks postgres/redis"
 # which would fill bench/work/logs with ~200 bytes per request. The `ready ...
 # startup_ms=N` line the start-up scenario reads is kept.
 REDSHOP_LOG = "info,redshop::request=off,wasmtime=warn,cranelift=warn"
-ALL_SCENARIOS = [*report.SCENARIOS, "startup", "isolation", "gateway-latency"]
+ALL_SCENARIOS = [*report.SCENARIOS, "startup", "isolation", "catalog-100k", "gateway-latency"]
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--no-build", action="store_true", help="use the binaries already built in $CARGO_TARGET_DIR")
     p.add_argument("--no-install", action="store_true",
                    help="do not cargo-install missing tools; a missing wasmtime-cli makes its peer unavailable")
+    p.add_argument("--catalog-db-url", help="catalog-100k: use this seeded product database instead of seeding one")
     return p.parse_args(argv)
 
 
@@ -162,6 +164,8 @@ def run(args: argparse.Namespace, plan: Plan, scenarios: list[str]) -> dict:
             measure_startup(ctx, components)
         if "isolation" in ctx.scenarios:
             measure_isolation(ctx)
+        if "catalog-100k" in ctx.scenarios:
+            measure_catalog(ctx, build=not args.no_build, existing_url=args.catalog_db_url)
         if "gateway-latency" in ctx.scenarios:
             measure_gateway(ctx, build=not args.no_build)
     finally:
@@ -419,6 +423,27 @@ def measure_isolation(ctx: Context) -> None:
     for name in ("idle_p50_ms", "p50_ms", "p90_ms", "max_ms"):
         report.metric(ctx.metrics, f"isolation.redshop.{name}", result[name], "max_ms" if name == "max_ms" else "p50_ms")
     report.metric(ctx.metrics, "isolation.redshop.loops", result["loops"], "count")
+
+
+def measure_catalog(ctx: Context, build: bool, existing_url: str | None) -> None:
+    """The product service on 100 000 products (bench/harness/catalog.py)."""
+    try:
+        if build:
+            catalog.build(REPO, tools.target_dir())
+        print("bench: catalog-100k: preparing the catalog", file=sys.stderr, flush=True)
+        db = catalog.prepare(tools.target_dir() / "release" / "dbctl", f"{fixtures.run_name()}_catalog", existing_url)
+        try:
+            result = catalog.measure(ctx.oha, tools.host_binary(), catalog.product_wasm(tools.target_dir()), db,
+                                     WORK / "catalog", ctx.plan.warmup_s, ctx.plan.duration_s, redshop_env(ctx))
+        finally:
+            catalog.drop(db)
+    except (PeerError, RuntimeError, OSError, subprocess.TimeoutExpired) as e:
+        ctx.unavailable["catalog-100k"] = str(e).splitlines()[0][:200]
+        ctx.failures.append(f"catalog-100k scenario: {ctx.unavailable['catalog-100k']}")
+        return
+    for name, v in result.items():
+        unit = "rps" if ".rps" in name else None
+        report.metric(ctx.metrics, f"catalog-100k.{name}", v, unit)
 
 
 def measure_gateway(ctx: Context, build: bool) -> None:
