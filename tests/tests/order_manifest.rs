@@ -1,0 +1,81 @@
+//! The order component as the production app declares it: private, chaining only to
+//! `product` and `user`, subscribed to the user-event channel, configured through the
+//! documented variables, and built to import nothing beyond its WIT world.
+
+use redshop_e2e::order::wasm;
+use redshop_spin::Manifest;
+use redshop_spin::manifest::HttpRoute;
+use redshop_testkit::{wit, workspace_dir};
+
+fn production_manifest() -> Manifest {
+    Manifest::from_file(&workspace_dir().join("spin.toml")).expect("spin.toml parses and validates")
+}
+
+#[test]
+fn production_manifest_keeps_the_order_service_private_with_its_grants() {
+    let manifest = production_manifest();
+    let http: Vec<_> = manifest
+        .triggers
+        .http
+        .iter()
+        .filter(|t| t.component == "order")
+        .collect();
+    assert_eq!(http.len(), 1);
+    assert_eq!(http[0].route, HttpRoute::Private);
+    let redis: Vec<_> = manifest
+        .triggers
+        .redis
+        .iter()
+        .filter(|t| t.component == "order")
+        .collect();
+    assert_eq!(redis.len(), 1, "one subscription: the user events");
+    assert_eq!(redis[0].channel, "{{ user_events_channel }}");
+
+    let order = &manifest.components["order"];
+    assert_eq!(
+        order.allowed_outbound_hosts,
+        [
+            "postgres://127.0.0.1:5432",
+            "redis://127.0.0.1:6379",
+            "http://product.spin.internal",
+            "http://user.spin.internal",
+        ]
+    );
+    for (key, value) in [
+        ("db_url", "{{ order_db_url }}"),
+        ("redis_url", "{{ redis_url }}"),
+        ("redis_prefix", "{{ redis_prefix }}"),
+        ("events_channel", "{{ order_events_channel }}"),
+        ("payment_mode", "{{ order_payment_mode }}"),
+    ] {
+        assert_eq!(
+            order.variables.get(key).map(String::as_str),
+            Some(value),
+            "{key}"
+        );
+    }
+    assert!(
+        !order.variables.contains_key("user_service_url"),
+        "production chains to the user component"
+    );
+}
+
+#[test]
+fn order_component_imports_only_what_its_world_allows_and_exports_both_handlers() {
+    let (order, _) = wasm();
+    let extra = wit::violations(&order, &workspace_dir().join("wit"), "order");
+    assert!(extra.is_empty(), "imports outside the world: {extra:?}");
+    let mut exports: Vec<String> = wit::component(&order)
+        .exports
+        .iter()
+        .map(|e| wit::semver_compatible(e))
+        .collect();
+    exports.sort();
+    assert_eq!(
+        exports,
+        [
+            "fermyon:spin/inbound-redis",
+            "wasi:http/incoming-handler@0.2"
+        ]
+    );
+}
