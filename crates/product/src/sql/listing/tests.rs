@@ -320,3 +320,34 @@ fn facets_read_a_bounded_number_of_the_newest_rows_and_say_when_they_hit_the_bou
     let capped = decode_facets(&[row("scanned", "", FACET_SCAN_LIMIT + 1)]).unwrap();
     assert!(!capped.exact);
 }
+
+#[test]
+fn a_search_sorts_ids_and_keys_then_reads_the_page_rows_only() {
+    let s = list(&q("q=lamp&sort=price_asc"));
+    assert_well_formed(&s);
+    assert!(
+        s.sql.contains(
+            "FROM (SELECT p.id, (ts_rank_cd(p.search, websearch_to_tsquery('english', $1::text))"
+        ),
+        "{}",
+        s.sql
+    );
+    assert!(
+        s.sql.ends_with(
+            "ORDER BY p.price_minor ASC, p.id ASC LIMIT $3::int8) AS top \
+             JOIN products p ON p.id = top.id JOIN stock s ON s.product_id = p.id \
+             ORDER BY p.price_minor ASC, p.id ASC"
+        ),
+        "{}",
+        s.sql
+    );
+    assert!(!s.sql.contains("(SELECT p.id, (ts_rank_cd(p.search, websearch_to_tsquery('english', $1::text))::float8 + 0.1::float8 * ts_rank_cd(p.search_prefix, to_tsquery('simple', $2::text))::float8) AS rank FROM products p JOIN"));
+    let in_stock = list(&q("q=lamp&in_stock=true"));
+    assert!(
+        in_stock
+            .sql
+            .contains("AS rank FROM products p JOIN stock s ON s.product_id = p.id WHERE"),
+        "{}",
+        in_stock.sql
+    );
+}
