@@ -71,6 +71,7 @@ pub struct ShopBuilder {
     replaced: BTreeMap<String, PathBuf>,
     variables: Vec<(String, String)>,
     relayed: Vec<String>,
+    host_config: Option<String>,
 }
 
 /// A running shop.
@@ -123,6 +124,7 @@ impl Default for ShopBuilder {
             replaced: BTreeMap::new(),
             variables: Vec::new(),
             relayed: Vec::new(),
+            host_config: None,
         }
     }
 }
@@ -158,6 +160,12 @@ impl ShopBuilder {
     /// Service `id` reaches PostgreSQL through a relay a test can cut ([`Shop::relay`]).
     pub fn relay_database(mut self, id: &str) -> Self {
         self.relayed.push(id.to_owned());
+        self
+    }
+
+    /// Runs the host with this `redshop.toml` instead of the repository's.
+    pub fn host_config(mut self, toml: &str) -> Self {
+        self.host_config = Some(toml.to_owned());
         self
     }
 
@@ -230,7 +238,10 @@ impl Shop {
             .into_iter()
             .map(|(k, v)| (format!("SPIN_VARIABLE_{}", k.to_uppercase()), v))
             .collect();
-        let host_config = std::fs::read_to_string(workspace_dir().join("redshop.toml")).ok();
+        let host_config = b
+            .host_config
+            .clone()
+            .or_else(|| std::fs::read_to_string(workspace_dir().join("redshop.toml")).ok());
         spec.host_config = host_config.as_deref();
         let app = TestApp::start(spec);
         let shop = Shop {

@@ -87,7 +87,12 @@ fn every_answer_carries_the_security_headers() {
 
 #[test]
 fn json_bodies_need_a_json_content_type_and_a_bounded_size() {
-    let shop = catalog_shop();
+    // The host's own cap is the gateway's (1 MiB): raised here so that the gateway's
+    // refusal, not the host's, is what a body just over 1 MiB meets.
+    let shop = Shop::builder()
+        .components(&["gateway", "product"])
+        .host_config("[limits]\nmax_request_body_bytes = 4194304\n")
+        .start();
     let admin = shop.admin_token();
     let auth = format!("Bearer {admin}");
     let url = shop.api("/categories");
