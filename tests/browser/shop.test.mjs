@@ -28,8 +28,9 @@ const DBCTL = process.env.DBCTL ?? join(process.env.HOME ?? "", ".cache/redshop-
 const PG = process.env.REDSHOP_TEST_PG ?? "postgres://postgres@127.0.0.1:5432";
 /** How long a page may take to show what a step waits for (first loads compile nothing, but the shop shares 2 cores). */
 const WAIT = 30_000;
-const PASSWORD = "correct horse battery staple";
 const run = Date.now().toString(36);
+/** Not on the user service's list of common passwords. */
+const PASSWORD = `Red shop ${run} tester`;
 
 let shop; // { url, child }
 let browser;
@@ -49,7 +50,7 @@ function startShop() {
       const m = /SHOP_URL=(\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: m[1], child });
+        resolve({ url: m[1], child, spawned: true });
       }
     });
     child.on("exit", (code) => {
@@ -60,7 +61,7 @@ function startShop() {
 }
 
 function stopShop() {
-  if (!shop) return Promise.resolve();
+  if (!shop || !shop.spawned) return Promise.resolve();
   return new Promise((resolve) => {
     shop.child.once("exit", () => resolve());
     shop.child.kill("SIGTERM");
@@ -121,9 +122,21 @@ async function eventually(page, check, what) {
   }
 }
 
+/** Wait for `success`; if the page shows an error first, fail with its words and a screenshot. */
+async function settle(page, success, name) {
+  const alert = page.getByRole("alert").first();
+  const refused = alert.waitFor().then(async () => (await alert.textContent()) ?? "an error");
+  const outcome = await Promise.race([success.then(() => null), refused]);
+  if (outcome !== null) {
+    await shot(page, name);
+    assert.fail(`${name}: the page says: ${outcome}`);
+  }
+}
+
 describe("the storefront in a browser", () => {
   before(async () => {
-    shop = await startShop();
+    // SHOP_URL and SHOP_PID reuse a shop-up that is already running (while developing).
+    shop = process.env.SHOP_URL ? { url: process.env.SHOP_URL, child: { pid: Number(process.env.SHOP_PID) }, spawned: false } : await startShop();
     browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
       args: [
@@ -165,14 +178,14 @@ describe("the storefront in a browser", () => {
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
     await page.goto("/");
     await page.getByRole("heading", { name: "New arrivals" }).waitFor();
-    await page.locator("#arrivals-title ~ ul li").first().waitFor();
-    assert.ok((await page.locator("#arrivals-title ~ ul li").count()) >= 4);
+    await page.locator("section[aria-labelledby=\"arrivals-title\"] ul li").first().waitFor();
+    assert.ok((await page.locator("section[aria-labelledby=\"arrivals-title\"] ul li").count()) >= 4);
     await page.getByRole("link", { name: "Home", exact: true }).waitFor();
     await shot(page, "home");
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, baseURL: shop.url });
     await phone.goto("/");
     await phone.getByRole("heading", { name: "New arrivals" }).waitFor();
-    await phone.locator("#arrivals-title ~ ul li").first().waitFor();
+    await phone.locator("section[aria-labelledby=\"arrivals-title\"] ul li").first().waitFor();
     await shot(phone, "home-phone");
     await phone.close();
     assert.deepEqual(errors.filter((e) => /Content Security Policy/.test(e)), [], "no CSP violations");
@@ -244,7 +257,7 @@ describe("the storefront in a browser", () => {
     const keys = [];
     page.on("request", (r) => r.url().endsWith("/api/v1/checkout") && keys.push(r.headers()["idempotency-key"]));
     await page.getByRole("button", { name: "Place order" }).dblclick();
-    await page.waitForURL(/\/checkout\/complete\//);
+    await settle(page, page.waitForURL(/\/checkout\/complete\//), "checkout-error");
     await page.getByRole("heading", { name: "Thank you for your order" }).waitFor();
     state.orderId = page.url().split("/").pop();
     assert.ok(keys.length >= 1 && keys.every((k) => k === keys[0]), `one key per attempt: ${keys}`);
@@ -274,6 +287,7 @@ describe("the storefront in a browser", () => {
     execFileSync(DBCTL, ["grant-admin", "--database-url", usersDatabase(), "--email", email], { stdio: "pipe" });
     await page.getByRole("button", { name: "Sign out" }).click();
     await signIn(page, email);
+    await settle(page, page.getByRole("link", { name: "Admin", exact: true }).waitFor(), "admin-signin-error");
     await page.getByRole("link", { name: "Admin", exact: true }).click();
     await page.getByRole("heading", { name: "Products" }).waitFor();
     await page.getByLabel("Find products").fill(state.productName);

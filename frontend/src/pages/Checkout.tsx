@@ -55,12 +55,14 @@ export function Checkout() {
 
   const place = async () => {
     setError(null);
-    let body: { address_id: string } | { address: Address };
+    let body: { address_id: string } | { address: Record<string, string> };
     if (choice === "new") {
       const found = validateAddress(address);
       setErrors(found);
       if (hasErrors(found)) return;
-      body = { address: cleanAddress(address) };
+      // The order service names the recipient `recipient`, like the user service.
+      const { name, ...rest } = cleanAddress(address);
+      body = { address: { recipient: name, ...(rest as unknown as Record<string, string>) } };
     } else {
       body = { address_id: choice };
     }
