@@ -84,6 +84,8 @@ export type OrderStatus = "pending" | "paid" | "shipped" | "delivered" | "cancel
 export interface Address {
   id?: string;
   name: string;
+  /** How the services store the name on an order or a saved address. */
+  recipient?: string;
   line1: string;
   line2?: string | null;
   city: string;

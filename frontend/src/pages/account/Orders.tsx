@@ -157,7 +157,7 @@ export function OrderPage() {
             <section className="rounded-lg border border-stone-200 bg-white p-4 text-sm">
               <h2 className="mb-2 font-semibold">Ships to</h2>
               <address className="not-italic">
-                {o.shipping_address.name}
+                {o.shipping_address.recipient ?? o.shipping_address.name}
                 <br />
                 {o.shipping_address.line1}
                 {o.shipping_address.line2 ? <>, {o.shipping_address.line2}</> : null}
