@@ -22,7 +22,7 @@ DBCTL       = $(CARGO_TARGET_DIR)/release/dbctl
 LISTEN     ?= 127.0.0.1:3000
 ADMIN      ?= 127.0.0.1:9090
 
-.PHONY: all build build-host build-components build-frontend test-browser build-dbctl db keys up test lint fmt clean-cache setup services
+.PHONY: all build build-host build-components build-frontend build-dbctl db keys up test test-frontend test-browser lint fmt clean-cache setup services
 
 all: build
 
@@ -76,10 +76,16 @@ up: build db keys
 services:
 	@bash scripts/services.sh
 
-# Every crate of the workspace, `components/*` and the host's fixture guests included (they
-# build natively for their unit tests as well as for wasm32-wasip2).
+# Every test: each crate of the workspace, `components/*` and the host's fixture guests
+# included (they build natively for their unit tests as well as for wasm32-wasip2), then the
+# frontend's unit tests and the browser tests of the whole shop.
 test: setup services
 	$(CARGO) test --workspace --no-fail-fast
+	$(MAKE) --no-print-directory test-frontend test-browser
+
+# The frontend's unit tests (Vitest).
+test-frontend: build-frontend
+	cd frontend && npm test
 
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings

@@ -9,9 +9,12 @@ use redshop_testkit::workspace_dir;
 /// What `make -n <target>` would run, one command a line.
 fn make_dry_run(target: &str) -> Vec<String> {
     let out = Command::new("make")
-        .args(["-n", target])
+        .args(["-n", "--no-print-directory", target])
         .current_dir(workspace_dir())
         .env("CARGO", "cargo")
+        // Under `make test` these say "recursive make", which prints directory lines.
+        .env_remove("MAKEFLAGS")
+        .env_remove("MAKELEVEL")
         .output()
         .expect("run make");
     assert!(
