@@ -145,6 +145,7 @@ def render(results: dict) -> str:
                     )
 
     lines += _catalog_section(m, unavailable)
+    lines += _gateway_section(m, unavailable)
 
     hop = [c for c in meta["concurrency"] if f"chain.hop.c{c}.p50_ms" in m]
     if hop:
@@ -227,3 +228,33 @@ def _catalog_section(m: dict, unavailable: dict) -> list[str]:
                          f"| {_fmt(value(m, f'{p}.p50_ms'))} | {_fmt(value(m, f'{p}.p99_ms'))} "
                          f"| {_fmt(value(m, f'{p}.max_ms'))} | {value(m, f'{p}.errors')} |")
     return lines
+
+
+# gateway-latency: the paths measured (bench/harness/gateway.py) and what each one means.
+GATEWAY_PATHS = {
+    "direct": "product component alone",
+    "gateway.anon": "through the gateway, anonymous (catalog cache)",
+    "gateway.auth": "through the gateway, signed in (token, session, rate limit, chaining)",
+}
+
+
+def _gateway_section(m: dict, unavailable: dict) -> list[str]:
+    if "gateway-latency" in unavailable:
+        return ["", "## Gateway latency", "", f"not available: {unavailable['gateway-latency']}"]
+    rows = []
+    for path, label in GATEWAY_PATHS.items():
+        for c in (1, 16):
+            p = f"gateway-latency.{path}.c{c}"
+            if value(m, f"{p}.rps") is None:
+                continue
+            added = (f"{_fmt(value(m, f'{p}.added_p50_ms'))} / {_fmt(value(m, f'{p}.added_p99_ms'))}"
+                     if path != "direct" else "")
+            rows.append(f"| {label} | {c} | {_fmt(value(m, f'{p}.rps'), 0)} | {_fmt(value(m, f'{p}.p50_ms'))} "
+                        f"| {_fmt(value(m, f'{p}.p99_ms'))} | {added} | {value(m, f'{p}.errors')} |")
+    if not rows:
+        return []
+    return ["", "## Gateway latency", "",
+            "`GET /products?limit=24`; added = this path's p50 / p99 minus the direct path's at the "
+            "same concurrency.", "",
+            "| Path | c | req/s | p50 ms | p99 ms | added p50 / p99 ms | errors |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |", *rows]
