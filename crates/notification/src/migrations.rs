@@ -16,22 +16,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn migrations_are_in_strictly_increasing_version_order() {
-        let versions: Vec<&str> = MIGRATIONS.iter().map(|(v, _)| *v).collect();
-        let mut sorted = versions.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(versions, sorted);
-    }
-
-    #[test]
-    fn migrations_use_no_dollar_quoting_so_the_runner_can_split_them() {
-        for (v, sql) in MIGRATIONS {
-            assert!(!sql.contains("$$"), "{v} uses dollar quoting");
-        }
-    }
-
-    #[test]
     fn idempotency_rests_on_unique_event_ids_in_every_table_an_event_writes() {
         let sql = MIGRATIONS[0].1;
         for constraint in [

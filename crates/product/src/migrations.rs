@@ -108,22 +108,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn migrations_are_in_strictly_increasing_version_order() {
-        let versions: Vec<&str> = MIGRATIONS.iter().map(|(v, _)| *v).collect();
-        let mut sorted = versions.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(versions, sorted);
-    }
-
-    #[test]
-    fn migrations_use_no_dollar_quoting_so_they_can_be_split() {
-        for (v, sql) in MIGRATIONS {
-            assert!(!sql.contains("$$"), "{v} uses dollar quoting");
-        }
-    }
-
-    #[test]
     fn splitter_ignores_semicolons_in_strings_and_comments() {
         let got = statements(
             "-- a; comment\nSELECT 'x;y'; /* b; */ SELECT \"we;ird\";\n\nSELECT 'it''s;'",

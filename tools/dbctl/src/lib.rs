@@ -85,6 +85,26 @@ mod tests {
         assert!(err.contains("known: product"), "{err}");
     }
 
+    /// The runner applies versions in list order and splits each file on `;` outside quotes
+    /// and comments, so every service's list must be sorted and free of `$$` bodies.
+    #[test]
+    fn every_services_migrations_are_sorted_unique_and_splittable() {
+        for service in Service::ALL {
+            let versions: Vec<&str> = service.migrations().iter().map(|(v, _)| *v).collect();
+            let mut sorted = versions.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(versions, sorted, "{}", service.name());
+            for (version, sql) in service.migrations() {
+                assert!(
+                    !sql.contains("$$"),
+                    "{} {version} uses dollar quoting",
+                    service.name()
+                );
+            }
+        }
+    }
+
     #[test]
     fn product_migrations_come_from_the_domain_crate() {
         assert_eq!(
