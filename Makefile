@@ -81,6 +81,7 @@ services:
 # frontend's unit tests and the browser tests of the whole shop.
 test: setup services
 	$(CARGO) test --workspace --no-fail-fast
+	$(MAKE) --no-print-directory test-bench
 	$(MAKE) --no-print-directory test-frontend test-browser
 
 # The frontend's unit tests (Vitest).
@@ -103,3 +104,8 @@ bench: build
 	python3 bench/run.py
 bench-quick:
 	python3 bench/run.py --quick
+
+# The bench's statistics, targets and result comparison: Python unit tests, no servers, <1 s.
+.PHONY: test-bench
+test-bench:
+	cd bench && python3 -B -m unittest discover -s harness -t .

@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Compare two benchmark results: `python3 bench/compare.py A.json B.json`.
 
-Prints, for every metric both files have, A's value, B's value and the ratio B/A, marked
-`better` or `worse` when it moves by more than NOISE in the direction the metric prefers
-(higher req/s, lower latency, RSS and size). Metrics only one side has are listed
-after. Exit status is 0 whatever the numbers: this is for reading, not for gating.
+Prints, for every metric both files have, A's and B's median with its spread over the
+rounds (lowest–highest), the ratio of the medians B/A, and a verdict: `better` or `worse`
+when B's median lies outside A's spread and A's median outside B's, in the direction the
+metric prefers (higher req/s; lower latency, RSS and size); otherwise `within noise`.
+A result from before rounds (one sample per figure) has a spread of that one value, so
+against it any move of the other side's whole spread counts: the table marks such rows
+`(1 sample)`. Metrics only one side has are listed after. Exit status is 0 whatever the
+numbers: this is for reading, not for gating.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ import json
 import sys
 from pathlib import Path
 
-# Moves smaller than this fraction are within run-to-run noise on a shared 2-core machine.
-NOISE = 0.05
+sys.dont_write_bytecode = True  # keep bench/harness free of __pycache__ (not git-ignored)
+
+from harness.stats import spread, verdict  # noqa: E402  (after the line above)
 
 
 def load(path: Path) -> dict:
@@ -28,33 +33,59 @@ def load(path: Path) -> dict:
     return data
 
 
-def verdict(ratio: float, better: str) -> str:
-    if abs(ratio - 1) <= NOISE:
-        return ""
-    improved = ratio > 1 if better == "higher" else ratio < 1
-    return "better" if improved else "worse"
+def normalise(metrics: dict) -> dict:
+    """Metrics as schema 2 has them. Schema 1 kept catalog-100k's spread in sibling
+    metrics (`….rps_min`, `….rps_max`): fold them into the `.rps` entry and drop them."""
+    out = {k: dict(v) for k, v in metrics.items()}
+    for key in list(out):
+        if not key.endswith(".rps_min"):
+            continue
+        base = key[: -len("_min")]
+        high = f"{base}_max"
+        if base in out and high in out and "min" not in out[base]:
+            out[base].update(min=out[key]["value"], max=out[high]["value"], n=3)
+            del out[key], out[high]
+    return out
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 10_000 else f"{x:.4g}"
+
+
+def cell(entry: dict) -> str:
+    """`median [min–max] unit`, or `value unit` for a single sample."""
+    med, lo, hi = spread(entry)
+    unit = entry.get("unit", "")
+    if entry.get("n", 1) <= 1 and "min" not in entry:
+        return f"{_fmt(med)} {unit}".rstrip()
+    return f"{_fmt(med)} [{_fmt(lo)}–{_fmt(hi)}] {unit}".rstrip()
+
+
+def single(entry: dict) -> bool:
+    return entry.get("n", 1) <= 1
 
 
 def rows(a: dict, b: dict) -> list[tuple[str, str, str, str, str]]:
     out = []
     for key in sorted(set(a) & set(b)):
-        va, vb = a[key]["value"], b[key]["value"]
-        unit = a[key].get("unit", "")
-        if va:
-            ratio = vb / va
-            out.append((key, f"{va:.4g} {unit}", f"{vb:.4g} {unit}", f"{ratio:.3f}", verdict(ratio, a[key]["better"])))
-        else:
-            out.append((key, f"{va:.4g} {unit}", f"{vb:.4g} {unit}", "–", ""))
+        ea, eb = a[key], b[key]
+        ratio = f"{eb['value'] / ea['value']:.3f}" if ea["value"] else "–"
+        said = verdict(ea, eb, ea.get("better", "lower"))
+        if said != "within noise" and (single(ea) or single(eb)):
+            said += " (1 sample)"
+        out.append((key, cell(ea), cell(eb), ratio, said))
     return out
 
 
 def describe(data: dict) -> str:
     meta = data.get("meta", {})
-    return f"{meta.get('date', '?')} {meta.get('commit', '?')}{' (quick)' if meta.get('quick') else ''}"
+    rounds = meta.get("rounds")
+    how = f"{rounds} rounds" if rounds else "1 sample per figure"
+    return f"{meta.get('date', '?')} {meta.get('commit', '?')}{' (quick)' if meta.get('quick') else ''}, {how}"
 
 
 def main(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(description="Print per-metric ratios B/A between two bench results.")
+    p = argparse.ArgumentParser(description="Per-metric medians, spreads and verdicts between two bench results.")
     p.add_argument("a", type=Path, help="baseline result (.json)")
     p.add_argument("b", type=Path, help="result to compare with the baseline (.json)")
     args = p.parse_args(argv)
@@ -65,13 +96,14 @@ def main(argv: list[str]) -> int:
         print(f"warning: schema {a.get('schema')} vs {b.get('schema')}: metric meanings may differ")
     if a.get("meta", {}).get("quick") != b.get("meta", {}).get("quick"):
         print("warning: one run is --quick and the other is not: latencies are less comparable")
-    table = [("metric", "A", "B", "B/A", ""), *rows(a["metrics"], b["metrics"])]
+    ma, mb = normalise(a["metrics"]), normalise(b["metrics"])
+    table = [("metric", "A median [spread]", "B median [spread]", "B/A", "verdict"), *rows(ma, mb)]
     widths = [max(len(r[i]) for r in table) for i in range(5)]
     for r in table:
-        print("  ".join(cell.ljust(w) if i in (0, 4) else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths))).rstrip())
+        print("  ".join(c.ljust(w) if i in (0, 4) else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip())
     # Listed by group (`trivial.native`, `startup`), not metric by metric.
-    only_a = sorted({".".join(k.split(".")[:2]) for k in set(a["metrics"]) - set(b["metrics"])})
-    only_b = sorted({".".join(k.split(".")[:2]) for k in set(b["metrics"]) - set(a["metrics"])})
+    only_a = sorted({".".join(k.split(".")[:2]) for k in set(ma) - set(mb)})
+    only_b = sorted({".".join(k.split(".")[:2]) for k in set(mb) - set(ma)})
     if only_a:
         print(f"\nonly in A: {', '.join(only_a)}")
     if only_b:

@@ -6,8 +6,7 @@ throughput collapse here long before a shopper sees it. The requests are the one
 issue measured (the home listing, a search, a category sorted by price, a search with
 facets) plus a deep page (page 50, reached by following `next_cursor` like a shopper
 clicking "next"), each at c=1 (the cost of one request) and c=16 (a busy service on two
-cores). Every point is run RUNS times; the report gives the median of the runs and the
-spread (lowest and highest req/s), because one run on a shared 2-core machine says little.
+cores), once per round of `make bench`, so that each figure has a median and a spread.
 
 The catalog is generated with `dbctl seed --count 100000` (about 20 s) into a database of
 its own, dropped afterwards; `--catalog-db-url` points the scenario at an existing,
@@ -18,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import urllib.request
@@ -26,8 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import fixtures
-from .load import LoadError, Oha
-from .peers import Peer
+from .peers import Peer, PeerError
 
 # The size the issue set the targets for.
 CATALOG_SIZE = 100_000
@@ -42,8 +39,6 @@ DEEP = ("deep", "/products?limit=24")
 # Page 50 of the home listing: 1 176 products in, where an OFFSET would have read them all.
 DEEP_PAGE = 50
 CONCURRENCY = (1, 16)
-# Runs per point: three gives a median and a spread without doubling the scenario's time.
-RUNS = 3
 
 
 @dataclass(frozen=True)
@@ -122,43 +117,57 @@ def deep_path(peer: Peer) -> str:
     return path
 
 
-def measure(oha: Oha, host: Path, wasm: Path, catalog: Catalog, work: Path,
-            warmup_s: float, duration_s: float, env: dict[str, str]) -> dict[str, float]:
-    """Run every request at each concurrency RUNS times; flat metrics, medians and spreads."""
-    work.mkdir(parents=True, exist_ok=True)
-    (work / "spin.toml").write_text(manifest(wasm), encoding="utf-8")
-    cmd = [str(host), "up", "--from", str(work / "spin.toml"), "--listen", "127.0.0.1:0",
-           "--cache-dir", str(work / "cache")]
-    env = dict(env, SPIN_VARIABLE_CATALOG_DB_URL=catalog.url)
-    out: dict[str, float] = {}
-    with Peer("catalog-100k", cmd, work / "redshop.log", env=env) as peer:
-        peer.start_until_serving()
-        first = get_json(peer.url(REQUESTS[0][1]))
-        out["products_total"] = first["total"]
-        requests = [*REQUESTS, (DEEP[0], deep_path(peer))]
-        for name, path in requests:
-            get_json(peer.url(path))  # answers 200 before it is loaded
-            for c in CONCURRENCY:
-                print(f"bench: catalog-100k {name} c={c} ({warmup_s:g} s + {RUNS}× {duration_s:g} s)",
-                      flush=True, file=sys.stderr)
-                points = []
-                for run in range(RUNS):
-                    try:
-                        # One warm-up per point; the runs after it follow each other.
-                        warm = warmup_s if run == 0 else 0
-                        points.append(oha.measure(peer.url(path), c, warm, duration_s))
-                    except LoadError as e:
-                        raise RuntimeError(f"{name} c={c}: {e}") from e
-                key = f"{name}.c{c}"
-                rps = [p.rps for p in points]
-                out[f"{key}.rps"] = statistics.median(rps)
-                out[f"{key}.rps_min"] = min(rps)
-                out[f"{key}.rps_max"] = max(rps)
-                out[f"{key}.p50_ms"] = statistics.median(p.p50_ms for p in points)
-                out[f"{key}.p99_ms"] = statistics.median(p.p99_ms for p in points)
-                out[f"{key}.max_ms"] = max(p.max_ms for p in points)
-                out[f"{key}.errors"] = sum(p.errors for p in points)
-    return out
+class Catalog100k:
+    """The scenario as a round of `make bench`: the catalog is prepared once; each round
+    starts the host fresh and measures every request at each concurrency once."""
+
+    name = "catalog-100k"
+
+    def __init__(self, repo: Path, target_dir: Path, host: Path, build: bool, existing_url: str | None):
+        self.repo, self.target_dir, self.host = repo, target_dir, host
+        self.build_first, self.existing_url = build, existing_url
+        self.db: Catalog | None = None
+        self.deep: str | None = None
+
+    def estimate_s(self, plan) -> float:
+        return (len(REQUESTS) + 1) * plan.point_s(list(CONCURRENCY))
+
+    def prepare(self, ctx) -> None:
+        try:
+            if self.build_first:
+                build(self.repo, self.target_dir)
+            print("bench: catalog-100k: preparing the catalog", file=sys.stderr, flush=True)
+            self.db = prepare(self.target_dir / "release" / "dbctl", f"{fixtures.run_name()}_catalog",
+                              self.existing_url)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as e:
+            ctx.fail(self.name, e)
+
+    def round(self, ctx, r: int) -> None:
+        if self.db is None or self.name in ctx.unavailable:
+            return
+        work = ctx.work / "catalog"
+        work.mkdir(parents=True, exist_ok=True)
+        (work / "spin.toml").write_text(manifest(product_wasm(self.target_dir)), encoding="utf-8")
+        cmd = [str(self.host), "up", "--from", str(work / "spin.toml"), "--listen", "127.0.0.1:0",
+               "--cache-dir", str(work / "cache")]
+        env = dict(ctx.env, SPIN_VARIABLE_CATALOG_DB_URL=self.db.url)
+        try:
+            with Peer("catalog-100k", cmd, work / "redshop.log", env=env) as peer:
+                peer.start_until_serving()
+                if self.deep is None:
+                    ctx.samples.add("catalog-100k.products_total", r, get_json(peer.url(REQUESTS[0][1]))["total"],
+                                    "count")
+                    self.deep = deep_path(peer)
+                for name, path in [*REQUESTS, (DEEP[0], self.deep)]:
+                    get_json(peer.url(path))  # answers 200 before it is loaded
+                    for c in CONCURRENCY:
+                        ctx.measure(f"catalog-100k.{name}.c{c}", peer.url(path), c, r)
+        except (PeerError, RuntimeError, OSError) as e:
+            ctx.fail(self.name, e)
+
+    def close(self, ctx) -> None:
+        if self.db is not None:
+            drop(self.db)
 
 
 def product_wasm(target_dir: Path) -> Path:

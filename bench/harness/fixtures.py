@@ -123,3 +123,15 @@ def delete_redis(redis: Redis) -> None:
         _redis_command("DEL", redis.key)
     except OSError:
         pass
+
+
+# Deletes every key matching ARGV[1] server-side, so the reply is one line (the count).
+_DELETE_MATCHING = "local n = 0 for _, k in ipairs(redis.call('KEYS', ARGV[1])) do n = n + redis.call('DEL', k) end return n"
+
+
+def delete_redis_prefix(prefix: str) -> None:
+    """Remove every key under `prefix` (a scenario's JWKS, sessions, caches, counters)."""
+    try:
+        _redis_command("EVAL", _DELETE_MATCHING, "0", f"{prefix}*")
+    except OSError:
+        pass

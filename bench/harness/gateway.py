@@ -13,13 +13,14 @@ The same product component, on the same demo catalog, is measured twice with oha
     `cryptography` package to sign the token; without it the point is reported unavailable.
 
 The added latency is the gateway's p50/p99 minus the direct p50/p99 at the same
-concurrency. Rate limits are raised so the load generator is never refused.
+concurrency in the same round. Rate limits are raised so the load generator is never refused.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import subprocess
 import sys
 import time
@@ -27,8 +28,8 @@ import uuid
 from pathlib import Path
 
 from . import fixtures
-from .load import LoadError, Oha, parse
-from .peers import Peer
+from .peers import Peer, PeerError
+from .stats import rotate
 
 PATH = "/products?limit=24"
 CONCURRENCY = (1, 16)
@@ -107,66 +108,77 @@ def admin_token(prefix: str) -> str | None:
     return token
 
 
-def load(oha: Oha, url: str, c: int, warmup_s: float, duration_s: float, headers: list[str]):
-    """oha with extra headers (the shared Oha.command takes none)."""
-    def once(seconds: float) -> dict:
-        cmd = [str(oha.binary), "--no-tui", *oha.json_flags, "-z", f"{seconds:g}s", "-c", str(c)]
-        if oha.wait_flag:
-            cmd.append(oha.wait_flag)
-        for h in headers:
-            cmd += ["-H", h]
-        done = subprocess.run([*cmd, url], capture_output=True, text=True, timeout=seconds + 60)
-        if done.returncode != 0:
-            raise LoadError(f"oha failed: {done.stderr.strip()[-300:]}")
-        return json.loads(done.stdout)
-    if warmup_s > 0:
-        once(warmup_s)
-    return parse(once(duration_s))
+class GatewayLatency:
+    """The scenario as a round of `make bench`: the database, token and manifests are
+    prepared once; each round starts both hosts fresh (the product component alone, and
+    the gateway in front of it) and measures, at each concurrency, the paths in turn."""
 
+    name = "gateway-latency"
 
-def measure(oha: Oha, host: Path, product: Path, gateway: Path, db_url: str, work: Path,
-            warmup_s: float, duration_s: float, env: dict[str, str]) -> dict[str, float]:
-    work.mkdir(parents=True, exist_ok=True)
-    prefix = f"{fixtures.run_name()}_gw:"
-    out: dict[str, float] = {}
-    runs = [("direct", None, PATH, []), ("gateway.anon", gateway, f"/api/v1{PATH}", [])]
-    token = admin_token(prefix)
-    if token:
-        runs.append(("gateway.auth", gateway, f"/api/v1{PATH}", [f"authorization: Bearer {token}"]))
-    else:
-        print("bench: gateway-latency: no `cryptography` package; the auth point is skipped", file=sys.stderr)
-    try:
-        for name, gw, path, headers in runs:
-            (work / f"{name}.toml").write_text(manifest(product, gw), encoding="utf-8")
-            cmd = [str(host), "up", "--from", str(work / f"{name}.toml"), "--listen", "127.0.0.1:0",
-                   "--cache-dir", str(work / "cache")]
-            run_env = dict(env, SPIN_VARIABLE_PRODUCT_DB_URL=db_url, SPIN_VARIABLE_REDIS_PREFIX=prefix)
-            with Peer(f"gateway-latency-{name}", cmd, work / f"{name}.log", env=run_env) as peer:
-                peer.start_until_serving()
-                for c in CONCURRENCY:
-                    print(f"bench: gateway-latency {name} c={c}", file=sys.stderr, flush=True)
-                    point = load(oha, peer.url(path), c, warmup_s, duration_s, headers)
-                    out[f"{name}.c{c}.rps"] = point.rps
-                    out[f"{name}.c{c}.p50_ms"] = point.p50_ms
-                    out[f"{name}.c{c}.p99_ms"] = point.p99_ms
-                    out[f"{name}.c{c}.errors"] = point.errors
-    finally:
-        for key in (f"{prefix}jwks",):
-            try:
-                fixtures._redis_command("DEL", key)
-            except OSError:
-                pass
-    for c in CONCURRENCY:
-        for via in ("gateway.anon", "gateway.auth"):
-            if f"{via}.c{c}.p50_ms" in out:
+    def __init__(self, repo: Path, target_dir: Path, host: Path, build: bool):
+        self.repo, self.target_dir, self.host, self.build_first = repo, target_dir, host, build
+        self.db_name = f"{fixtures.run_name()}_gateway"
+        self.prefix = f"{fixtures.run_name()}_gw:"
+        self.db_url: str | None = None
+        self.paths: list[tuple[str, str, str, tuple[str, ...]]] = []
+
+    def estimate_s(self, plan) -> float:
+        return 3 * plan.point_s(list(CONCURRENCY))
+
+    def prepare(self, ctx) -> None:
+        try:
+            if self.build_first:
+                build(self.repo, self.target_dir)
+            self.db_url = prepare(self.target_dir / "release" / "dbctl", self.db_name)
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as e:
+            ctx.fail(self.name, e)
+            return
+        # (name, host, path, headers): the host is "direct" (product alone) or "gateway".
+        self.paths = [("direct", "direct", PATH, ()), ("gateway.anon", "gateway", f"/api/v1{PATH}", ())]
+        token = admin_token(self.prefix)
+        if token:
+            self.paths.append(("gateway.auth", "gateway", f"/api/v1{PATH}", (f"authorization: Bearer {token}",)))
+        else:
+            print("bench: gateway-latency: no `cryptography` package; the auth point is skipped", file=sys.stderr)
+
+    def round(self, ctx, r: int) -> None:
+        if self.db_url is None or self.name in ctx.unavailable:
+            return
+        work = ctx.work / "gateway"
+        work.mkdir(parents=True, exist_ok=True)
+        wasm = self.target_dir / "wasm32-wasip2" / "wasm"
+        env = dict(ctx.env, SPIN_VARIABLE_PRODUCT_DB_URL=self.db_url, SPIN_VARIABLE_REDIS_PREFIX=self.prefix)
+        peers: dict[str, Peer] = {}
+        try:
+            for host, gw in (("direct", None), ("gateway", wasm / "gateway.wasm")):
+                (work / f"{host}.toml").write_text(manifest(wasm / "product.wasm", gw), encoding="utf-8")
+                cmd = [str(self.host), "up", "--from", str(work / f"{host}.toml"), "--listen", "127.0.0.1:0",
+                       "--cache-dir", str(work / "cache")]
+                peers[host] = Peer(f"gateway-latency-{host}", cmd, work / f"{host}.log", env=env)
+                peers[host].start_until_serving()
+            for c in CONCURRENCY:
+                for name, host, path, headers in rotate(self.paths, r):
+                    ctx.measure(f"gateway-latency.{name}.c{c}", peers[host].url(path), c, r, headers)
+        except (PeerError, RuntimeError, OSError) as e:
+            ctx.fail(self.name, e)
+        finally:
+            for peer in peers.values():
+                peer.stop()
+        for c in CONCURRENCY:
+            for via in ("gateway.anon", "gateway.auth"):
                 for q in ("p50", "p99"):
-                    out[f"{via}.c{c}.added_{q}_ms"] = out[f"{via}.c{c}.{q}_ms"] - out[f"direct.c{c}.{q}_ms"]
-    return out
+                    ctx.samples.derive(f"gateway-latency.{via}.c{c}.added_{q}_ms", lambda x, y: x - y,
+                                       [f"gateway-latency.{via}.c{c}.{q}_ms", f"gateway-latency.direct.c{c}.{q}_ms"],
+                                       f"{q}_ms")
+
+    def close(self, ctx) -> None:
+        if self.db_url is not None:
+            fixtures.drop_postgres(fixtures.Postgres(None, self.db_name))
+        fixtures.delete_redis_prefix(self.prefix)
 
 
 def build(repo: Path, target_dir: Path) -> None:
     """The product and gateway components and dbctl (cheap when up to date)."""
-    import os
     env = dict(os.environ, CARGO_TARGET_DIR=str(target_dir))
     for cmd in (["cargo", "build", "--target", "wasm32-wasip2", "--profile", "wasm", "-p", "product", "-p", "gateway"],
                 ["cargo", "build", "--release", "-p", "redshop-dbctl"]):

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -26,7 +27,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from harness.peers import Peer, free_port  # noqa: E402
+from harness.peers import Peer, PeerError, free_port  # noqa: E402
 
 # Fresh-connection GETs timed per phase: enough for a median and a max that mean
 # something, few enough that the loops (bounded only by the long deadline) outlast them.
@@ -135,6 +136,45 @@ def measure(binary: Path, probe: Path, work: Path) -> dict:
         "p90_ms": statistics.quantiles(busy, n=10)[-1],
         "max_ms": max(busy),
     }
+
+
+class Isolation:
+    """The scenario as a round of `make bench`: the probe fixture is built once, then each
+    round starts the host fresh and takes both phases."""
+
+    name = "isolation"
+
+    def __init__(self, repo: Path, host: Path):
+        self.repo, self.host, self.probe = repo, host, None
+
+    def estimate_s(self, plan) -> float:
+        return 2 * SAMPLES * GAP_S + 5
+
+    def prepare(self, ctx) -> None:
+        from harness import tools
+
+        build = ["cargo", "build", "--target", tools.WASM_TARGET, "--profile", tools.WASM_PROFILE, "-p", "guest-probe"]
+        env = dict(os.environ, CARGO_TARGET_DIR=str(tools.target_dir()))
+        if subprocess.run(build, cwd=self.repo, env=env).returncode:
+            ctx.unavailable["isolation"] = "building guest-probe failed"
+            return
+        self.probe = tools.target_dir() / tools.WASM_TARGET / tools.WASM_PROFILE / "guest_probe.wasm"
+
+    def round(self, ctx, r: int) -> None:
+        if self.probe is None or "isolation" in ctx.unavailable:
+            return
+        print(f"bench: [round {r + 1}/{ctx.plan.rounds}] isolation (2×workers busy loops)", file=sys.stderr, flush=True)
+        try:
+            result = measure(self.host, self.probe, ctx.work / "isolation")
+        except (PeerError, RuntimeError, OSError) as e:
+            ctx.fail("isolation", e)
+            return
+        for name in ("idle_p50_ms", "p50_ms", "p90_ms", "max_ms"):
+            ctx.samples.add(f"isolation.redshop.{name}", r, result[name], "max_ms" if name == "max_ms" else "p50_ms")
+        ctx.samples.add("isolation.redshop.loops", r, result["loops"], "count")
+
+    def close(self, ctx) -> None:
+        pass
 
 
 def _loop(addr: str) -> None:

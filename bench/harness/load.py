@@ -60,14 +60,16 @@ class Oha:
         wait = "--wait-ongoing-requests-after-deadline"
         return Oha(binary, json_flags, wait if wait in help_text else None)
 
-    def command(self, url: str, concurrency: int, seconds: float) -> list[str]:
+    def command(self, url: str, concurrency: int, seconds: float, headers: tuple[str, ...] = ()) -> list[str]:
         cmd = [str(self.binary), "--no-tui", *self.json_flags, "-z", f"{seconds:g}s", "-c", str(concurrency)]
         if self.wait_flag:
             cmd.append(self.wait_flag)
+        for h in headers:
+            cmd += ["-H", h]
         return [*cmd, url]
 
-    def run(self, url: str, concurrency: int, seconds: float) -> dict:
-        cmd = self.command(url, concurrency, seconds)
+    def run(self, url: str, concurrency: int, seconds: float, headers: tuple[str, ...] = ()) -> dict:
+        cmd = self.command(url, concurrency, seconds, headers)
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + OHA_GRACE_S)
         except subprocess.TimeoutExpired as e:
@@ -79,11 +81,12 @@ class Oha:
         except json.JSONDecodeError as e:
             raise LoadError(f"oha printed no JSON: {done.stdout[:300]!r}") from e
 
-    def measure(self, url: str, concurrency: int, warmup_s: float, duration_s: float) -> Point:
-        """Warm up (results discarded), then measure."""
+    def measure(self, url: str, concurrency: int, warmup_s: float, duration_s: float,
+                headers: tuple[str, ...] = ()) -> Point:
+        """Warm up (results discarded), then measure; `headers` as `name: value`."""
         if warmup_s > 0:
-            self.run(url, concurrency, warmup_s)
-        return parse(self.run(url, concurrency, duration_s))
+            self.run(url, concurrency, warmup_s, headers)
+        return parse(self.run(url, concurrency, duration_s, headers))
 
 
 def parse(report: dict) -> Point:
