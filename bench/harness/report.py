@@ -192,7 +192,7 @@ def _target_row(t: dict) -> str:
     spread = f"{_fmt(t['min'])}–{_fmt(t['max'])}{unit}" if t["min"] != t["max"] else ""
     met = "met" if t["met"] else "**missed**"
     if t["rounds_met"] is not None and 0 < t["rounds_met"] < t["rounds"]:
-        met += f" (met in {t['rounds_met']} of {t['rounds']} rounds)"
+        met += f"; met in {t['rounds_met']} of {t['rounds']} rounds"
     return f"| {t['name']} | {t['goal']} | {_fmt(t['measured'])}{unit} | {spread} | {met} |"
 
 
