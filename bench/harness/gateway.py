@@ -151,8 +151,10 @@ class GatewayLatency:
         peers: dict[str, Peer] = {}
         try:
             for host, gw in (("direct", None), ("gateway", wasm / "gateway.wasm")):
-                (work / f"{host}.toml").write_text(manifest(wasm / "product.wasm", gw), encoding="utf-8")
-                cmd = [str(self.host), "up", "--from", str(work / f"{host}.toml"), "--listen", "127.0.0.1:0",
+                # A directory per host: each opens the default key-value store beside its manifest.
+                (work / host).mkdir(parents=True, exist_ok=True)
+                (work / host / "spin.toml").write_text(manifest(wasm / "product.wasm", gw), encoding="utf-8")
+                cmd = [str(self.host), "up", "--from", str(work / host / "spin.toml"), "--listen", "127.0.0.1:0",
                        "--cache-dir", str(work / "cache")]
                 peers[host] = Peer(f"gateway-latency-{host}", cmd, work / f"{host}.log", env=env)
                 peers[host].start_until_serving()

@@ -40,6 +40,9 @@ class Startup:
     def round(self, ctx: Context, r: int) -> None:
         if "startup" in ctx.unavailable:
             return
+        # Peers kept up (--keep-peers) hold the bench app's key-value store, which every
+        # host on the same manifest opens: they are restarted after the start-ups.
+        self.servers.stop_all()
         cache = ctx.work / "cache" / "startup" / f"round-{r + 1}"
         print(f"bench: [round {r + 1}/{ctx.plan.rounds}] startup (1 cold, {ctx.plan.warm_starts} warm)",
               flush=True, file=sys.stderr)
