@@ -91,7 +91,8 @@ class Context:
         try:
             point = self.oha.measure(url, c, p.warmup_s, p.duration_s, headers)
         except LoadError as e:
-            self.errors.setdefault(key, f"round {r + 1}: {str(e)[:300]}")
+            # One line: the message goes into a Markdown table cell.
+            self.errors.setdefault(key, f"round {r + 1}: {' '.join(str(e).split())[:300]}")
             return False
         for name, v in point.as_dict().items():
             if name != "ok":

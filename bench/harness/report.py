@@ -148,7 +148,7 @@ def render(results: dict) -> str:
     """The Markdown report."""
     from . import sections  # the per-scenario tables
 
-    meta, m = results["meta"], results["metrics"]
+    meta = results["meta"]
     rounds = meta.get("rounds", 1)
     lines = [
         f"# redshop runtime benchmark — {meta['date']} ({meta['commit']}{', quick' if meta['quick'] else ''})",
