@@ -49,7 +49,7 @@ def normalise(metrics: dict) -> dict:
 
 
 def _fmt(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 10_000 else f"{x:.4g}"
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.4g}"
 
 
 def cell(entry: dict) -> str:
@@ -101,6 +101,8 @@ def main(argv: list[str]) -> int:
     widths = [max(len(r[i]) for r in table) for i in range(5)]
     for r in table:
         print("  ".join(c.ljust(w) if i in (0, 4) else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip())
+    said = [r[4].split(" (")[0] for r in table[1:]]
+    print(f"\n{said.count('better')} better, {said.count('worse')} worse, {said.count('within noise')} within noise")
     # Listed by group (`trivial.native`, `startup`), not metric by metric.
     only_a = sorted({".".join(k.split(".")[:2]) for k in set(ma) - set(mb)})
     only_b = sorted({".".join(k.split(".")[:2]) for k in set(mb) - set(ma)})

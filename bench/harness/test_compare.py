@@ -71,7 +71,8 @@ class MainTest(unittest.TestCase):
         text = out.getvalue()
         self.assertIn("warning: schema 1 vs 2", text)
         self.assertIn("1 sample per figure", text)
-        self.assertRegex(text, r"trivial\.redshop\.c16\.rps\s+8500 req/s\s+9000 \[8000–9500\] req/s\s+1\.059\s+within noise")
+        self.assertRegex(text, r"trivial\.redshop\.c16\.rps\s+8,500 req/s\s+9,000 \[8,000–9,500\] req/s\s+1\.059\s+within noise")
+        self.assertIn("0 better, 0 worse, 1 within noise", text)
         self.assertIn("only in A: rss.redshop", text)
 
 
