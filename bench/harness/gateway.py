@@ -41,12 +41,12 @@ def manifest(product: Path, gateway: Path | None) -> str:
     """The product component alone on `/...`, or behind the gateway as in spin.toml."""
     pg = f"postgres://{fixtures.PG_HOST}:{fixtures.PG_PORT}"
     redis = f"redis://{fixtures.REDIS_HOST}:{fixtures.REDIS_PORT}"
-    head = f"""spin_manifest_version = 2
+    head = """spin_manifest_version = 2
 [application]
 name = "gateway-latency"
 [variables]
-product_db_url = {{ required = true }}
-redis_prefix = {{ required = true }}
+product_db_url = { required = true }
+redis_prefix = { required = true }
 """
     if gateway is None:
         return head + f"""[[trigger.http]]
