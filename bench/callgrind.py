@@ -61,6 +61,43 @@ decommit_batch_size = 8
 """
 SERVING_RE = re.compile(r"Serving http://(\S+)")
 TOTALS_RE = re.compile(r"^(?:summary|totals):\s+(\d+)", re.MULTILINE)
+# `callgrind_annotate` lines: "  1,234 ( 0.12%)  file:function [object]".
+ANNOTATE_RE = re.compile(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+(\S.*?)(?: \[(.*)\])?$")
+# Where each function's own instructions go, first match wins. Self costs, so a row holds
+# the work done in those functions and whatever the compiler inlined into them; the
+# allocator and libc's memset/memcpy are shared by every phase and get rows of their own.
+CATEGORIES = [
+    ("compiled wasm (guest code, adapters, trampolines)", re.compile(r"^\?\?\?:0x")),
+    ("error backtraces (unwinder)", re.compile(r"[Bb]acktrace|_Unwind|libgcc_s|_dl_find_object")),
+    ("malloc/free", re.compile(r"malloc\.c|arena\.c|__rust_alloc|__rust_dealloc|__rdl_|__rust_realloc|raw_vec")),
+    ("memset/memcpy (memory reset, copies)", re.compile(r"memset|memmove|memcpy")),
+    ("instantiation and store teardown",
+     re.compile(r"wasmtime::runtime::(vm|instance|module|store|component::(instance|component|store))|wasmtime_environ|cranelift_bforest|wasmtime_internal_fiber|wasmtime::runtime::fiber")),
+    ("component-model calls (lift/lower, resources)", re.compile(r"wasmtime::runtime::")),
+    ("WASI and wasi-http host functions", re.compile(r"wasmtime_wasi")),
+    ("Postgres client and pool", re.compile(r"tokio_postgres|postgres_|deadpool")),
+    ("hyper (parse, dispatch, encode) and http", re.compile(r"hyper|httparse|\bhttp::|http_body")),
+    ("tokio (tasks, I/O driver, timers)", re.compile(r"tokio|mio::")),
+    ("redshop host", re.compile(r"redshop")),
+]
+
+
+def breakdown(dump: Path, requests: int) -> list[tuple[str, float]]:
+    """Self instructions per request of `dump`, grouped by CATEGORIES."""
+    text = subprocess.run(["callgrind_annotate", "--threshold=100", str(dump)], check=True,
+                          capture_output=True, text=True).stdout
+    body = text.split("file:function", 1)[-1]
+    totals: dict[str, int] = {}
+    for line in body.splitlines():
+        m = ANNOTATE_RE.match(line)
+        if not m:
+            continue
+        cost, function, obj = int(m.group(1).replace(",", "")), m.group(2), m.group(3) or ""
+        name = next((label for label, pattern in CATEGORIES
+                     if pattern.search(function) or pattern.search(obj)), "other")
+        totals[name] = totals.get(name, 0) + cost
+    order = [label for label, _ in CATEGORIES] + ["other"]
+    return [(label, totals[label] / requests) for label in order if label in totals]
 
 
 def psql(sql: str, database: str = "postgres") -> None:
@@ -123,6 +160,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--path", action="append", help="route to measure (repeatable); default /, /chain, /pg")
     parser.add_argument("--cache-dir", type=Path, default=REPO / "bench" / "work" / "cache" / "callgrind")
+    parser.add_argument("--breakdown", action="store_true", help="also print where the instructions go")
     parser.add_argument("--keep-profiles", type=Path, help="directory for the callgrind dumps")
     args = parser.parse_args()
     paths = args.path or ["/", "/chain", "/pg"]
@@ -180,6 +218,13 @@ def main() -> int:
         print("| --- | ---: |")
         for path, (total, _) in results.items():
             print(f"| `{path}` | {total / args.requests:,.0f} |")
+        if args.breakdown:
+            for path, (total, dump) in results.items():
+                print(f"\n`{path}`, self instructions per request by where they run:\n")
+                print("| part | instructions | share |")
+                print("| --- | ---: | ---: |")
+                for label, cost in breakdown(dump, args.requests):
+                    print(f"| {label} | {cost:,.0f} | {cost * args.requests / total:.0%} |")
         return 0
     finally:
         proc.terminate()
