@@ -9,8 +9,8 @@ over one keep-alive connection, dumps the counters and divides by the number of
 requests. Start-up and warm-up are never counted, so no second run needs subtracting.
 
 User-space instructions only: the kernel's work (accept, read, writev, epoll, madvise)
-is invisible to valgrind; `docs/performance.md` gives its share from the process's
-user and system CPU time measured separately.
+is invisible to valgrind; `docs/performance.md` gives its share from a perf sample of
+the host under load.
 
     python3 bench/callgrind.py                      # /, /chain and /pg, 2000 each
     python3 bench/callgrind.py --requests 500 --path /
