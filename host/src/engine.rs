@@ -30,7 +30,7 @@ pub fn build_engine(pooling: &PoolingConfig, max_instance_memory: u64) -> anyhow
     // Components here are WASI 0.2 (spin-sdk 5.2): nothing calls into wasmtime's
     // component-model-async machinery. Left on (the default), every call goes through its
     // task queue, and dropping each store unwinds a parked worker fiber by raising an
-    // error with a captured backtrace: about a third of a trivial request's instructions.
+    // error with a captured backtrace: over a quarter of a trivial request's instructions.
     config.concurrency_support(false);
 
     let mut pool = PoolingAllocationConfig::default();

@@ -11,7 +11,7 @@
 //! Connections are shared by every component that uses an address, so each lease starts
 //! from a clean session: `DISCARD ALL`, sent with the lease's first statement (`session`).
 //!
-//! Statements are prepared once per connection and cached, and parameters are converted
+//! Statements are prepared once per lease and cached, and parameters are converted
 //! to the types the server expects for them (an `int32` for a `bigint` column is widened,
 //! not refused), so guests need not match Postgres' integer widths exactly.
 
