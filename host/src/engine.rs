@@ -27,6 +27,11 @@ pub fn build_engine(pooling: &PoolingConfig, max_instance_memory: u64) -> anyhow
     let mut config = Config::new();
     config.epoch_interruption(true);
     config.wasm_component_model(true);
+    // Components here are WASI 0.2 (spin-sdk 5.2): nothing calls into wasmtime's
+    // component-model-async machinery. Left on (the default), every call goes through its
+    // task queue, and dropping each store unwinds a parked worker fiber by raising an
+    // error with a captured backtrace: over a quarter of a trivial request's instructions.
+    config.concurrency_support(false);
 
     let mut pool = PoolingAllocationConfig::default();
     pool.total_component_instances(pooling.total_component_instances)

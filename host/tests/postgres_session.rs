@@ -140,8 +140,8 @@ fn session_state_never_leaks_to_the_next_lease() {
                 "SELECT count(*)::int4 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()",
                 json!([])
             ),
-            // The statement the first lease prepared is still in the host's cache for this
-            // connection, and still exists on the server.
+            // The statement the first lease prepared was forgotten with the session; the
+            // host's cache forgot it too and prepares it again.
             q(cached, json!([{"int32": 41}])),
         ]),
     );

@@ -59,11 +59,25 @@ impl InstanceState {
         let timeout = self.services.pg.statement_timeout();
         let connection = self.table.get_mut(conn)?;
         connection.observe(statement);
+        let reset = connection.needs_reset;
         let Some(client) = connection.client() else {
             return Ok(Err(Error::ConnectionFailed("connection is closed".into())));
         };
-        let prepared = match tokio::time::timeout(timeout, client.prepare_cached(statement)).await {
-            Ok(Ok(stmt)) => stmt,
+        let preparing = async {
+            if reset {
+                super::session::reset_and_prepare(client, statement).await
+            } else {
+                client.prepare_cached(statement).await
+            }
+        };
+        let outcome = tokio::time::timeout(timeout, preparing).await;
+        let prepared = match outcome {
+            Ok(Ok(stmt)) => {
+                // The session is clean from here on; after a failure, the next statement
+                // resets again.
+                self.table.get_mut(conn)?.needs_reset = false;
+                stmt
+            }
             Ok(Err(e)) => return Ok(Err(query_failed(&e))),
             Err(_) => {
                 return Ok(Err(Error::QueryFailed(QueryError::Text(

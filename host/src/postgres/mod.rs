@@ -9,16 +9,15 @@
 //! trapped inside one), it is rolled back first, and discarded if that fails.
 //!
 //! Connections are shared by every component that uses an address, so each lease starts
-//! from a clean session: before a pooled connection is handed out again, everything a guest
-//! can set on a session is reset (`SESSION_RESET`). That is `DISCARD ALL` except for the
-//! statements the host itself prepared, which stay valid for its per-connection cache.
+//! from a clean session: `DISCARD ALL`, sent with the lease's first statement (`session`).
 //!
-//! Statements are prepared once per connection and cached, and parameters are converted
+//! Statements are prepared once per lease and cached, and parameters are converted
 //! to the types the server expects for them (an `int32` for a `bigint` column is widened,
 //! not refused), so guests need not match Postgres' integer widths exactly.
 
 mod host;
 mod params;
+mod session;
 mod tls;
 mod values;
 mod wire;
@@ -35,30 +34,6 @@ use wasmtime::component::{HasSelf, Linker};
 
 use crate::runtime::InstanceState;
 use tls::{SslMode, split_ssl_mode};
-
-/// Run on a pooled connection before it is leased again: what `DISCARD ALL` does, except
-/// `DEALLOCATE ALL` and `DISCARD PLANS`. Deallocating every statement would leave the
-/// host's statement cache naming statements the server no longer has, so only those a
-/// guest prepared with SQL `PREPARE` (`from_sql`) are deallocated; the host's own are
-/// prepared through the protocol and kept. `RESET ALL` returns `statement_timeout` to the
-/// value the connection was opened with. It starts with `ROLLBACK`, for a transaction the
-/// guest began in a way `PgConnection::observe` did not recognise (`/* c */ BEGIN`); with
-/// none open, that is only a warning. If any of it fails, the pool drops the connection and
-/// opens a fresh one.
-const SESSION_RESET: &str = "\
-    ROLLBACK; \
-    CLOSE ALL; \
-    SET SESSION AUTHORIZATION DEFAULT; \
-    RESET ALL; \
-    UNLISTEN *; \
-    SELECT pg_advisory_unlock_all(); \
-    DISCARD TEMP; \
-    DISCARD SEQUENCES; \
-    DO $reset$ DECLARE name text; BEGIN \
-        FOR name IN SELECT s.name FROM pg_prepared_statements s WHERE s.from_sql LOOP \
-            EXECUTE format('DEALLOCATE %I', name); \
-        END LOOP; \
-    END $reset$;";
 
 /// Pools by address string, created on first use.
 pub struct PgPools {
@@ -124,7 +99,9 @@ impl PgPools {
             pg,
             tokio_postgres::NoTls,
             ManagerConfig {
-                recycling_method: RecyclingMethod::Custom(SESSION_RESET.to_owned()),
+                // No query when a connection is leased: the reset goes out with the
+                // lease's first statement (`session`).
+                recycling_method: RecyclingMethod::Fast,
             },
         );
         let opened = self.opened.clone();
@@ -158,6 +135,7 @@ impl PgPools {
         Ok(PgConnection {
             client: Some(client),
             in_transaction: false,
+            needs_reset: true,
         })
     }
 
@@ -172,6 +150,9 @@ impl PgPools {
 pub struct PgConnection {
     client: Option<Object>,
     in_transaction: bool,
+    /// The session still holds what the previous lease left; reset before the first
+    /// statement.
+    needs_reset: bool,
 }
 
 impl PgConnection {
@@ -260,6 +241,7 @@ mod tests {
         PgConnection {
             client: None,
             in_transaction: false,
+            needs_reset: true,
         }
     }
 
