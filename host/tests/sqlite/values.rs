@@ -1,6 +1,6 @@
 //! Values, statements and errors, identically through the three interface versions.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{APIS, exec, rows, run, start};
 

@@ -20,6 +20,7 @@ fn main() {
     inline: "package redshop:guest-sqlite; world v1 {{ import fermyon:spin/sqlite; }}",
     path: {path:?},
     world: "redshop:guest-sqlite/v1",
+    generate_all,
 }});
 "#,
         path = v1.display().to_string()
