@@ -5,3 +5,8 @@ include!(concat!(env!("OUT_DIR"), "/spin_bindings.rs"));
 
 pub use fermyon::spin2_0_0::{key_value, redis, variables};
 pub use spin::postgres4_0_0::postgres;
+
+// SQLite: three versions of one interface, served by one implementation.
+pub use fermyon::spin::sqlite as sqlite_v1;
+pub use fermyon::spin2_0_0::sqlite as sqlite_v2;
+pub use spin::sqlite::sqlite as sqlite_v3;

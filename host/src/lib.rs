@@ -23,5 +23,6 @@ pub mod outbound_redis;
 pub mod postgres;
 pub mod runtime;
 pub mod services;
+pub mod sqlite;
 pub mod trigger;
 pub mod variables;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::key_value::KvBackends;
 use crate::outbound_redis::RedisClients;
 use crate::postgres::PgPools;
+use crate::sqlite::SqliteDatabases;
 
 /// Everything a capability needs beyond the instance's own state.
 pub struct Services {
@@ -16,4 +17,6 @@ pub struct Services {
     pub redis: Arc<RedisClients>,
     /// Key-value stores by label.
     pub kv: KvBackends,
+    /// SQLite databases by label.
+    pub sqlite: SqliteDatabases,
 }

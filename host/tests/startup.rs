@@ -71,13 +71,13 @@ fn unknown_component_id_is_refused() {
 fn unsupported_manifest_field_is_refused_naming_field_and_component() {
     let manifest = TWO.replace(
         "[component.alone]\n",
-        "[component.alone]\nsqlite_databases = [\"default\"]\n",
+        "[component.alone]\nai_models = [\"llama2-chat\"]\n",
     );
     let output = TestApp::try_start(common::spec(&manifest))
         .err()
         .expect("must not start");
     assert!(
-        output.contains("sqlite_databases") && output.contains("alone"),
+        output.contains("ai_models") && output.contains("alone"),
         "{output}"
     );
 }

@@ -32,6 +32,7 @@ use crate::outbound_redis::RedisClients;
 use crate::postgres::PgPools;
 use crate::runtime::InstanceState;
 use crate::services::Services;
+use crate::sqlite::SqliteDatabases;
 use crate::variables::resolve_application;
 use redshop_spin::host_config_services::RedisTriggerConfig;
 
@@ -93,6 +94,8 @@ pub struct ComponentRuntime {
     pub redis_pre: Option<RedisTriggerPre<InstanceState>>,
     /// The key-value labels it may open.
     pub key_value_stores: HashSet<String>,
+    /// The SQLite database labels it may open.
+    pub sqlite_databases: HashSet<String>,
     /// Its `allowed_outbound_hosts`, templates rendered.
     pub outbound: AllowedHosts,
     /// Its `[component.x.variables]`, rendered.
@@ -188,6 +191,7 @@ impl App {
         crate::postgres::add_to_linker(&mut linker)?;
         crate::outbound_redis::add_to_linker(&mut linker)?;
         crate::key_value::add_to_linker(&mut linker)?;
+        crate::sqlite::add_to_linker(&mut linker)?;
 
         let runtime_config_dir = opts
             .runtime_config
@@ -198,6 +202,11 @@ impl App {
         let state_dir = runtime_config.resolved_state_dir(&base);
         let kv =
             KvBackends::from_config(&runtime_config, &runtime_config_dir, state_dir.as_deref())?;
+        let sqlite = SqliteDatabases::from_config(
+            &runtime_config,
+            &runtime_config_dir,
+            state_dir.as_deref(),
+        )?;
         let http_components: HashSet<&str> = manifest
             .triggers
             .http
@@ -279,6 +288,7 @@ impl App {
                 None
             };
             kv.check_labels(id, &spec.key_value_stores)?;
+            sqlite.check_labels(id, &spec.sqlite_databases)?;
 
             let lookup = |name: &str| app_values.get(name).cloned();
             let mut variables = HashMap::new();
@@ -311,6 +321,7 @@ impl App {
                     pre,
                     redis_pre,
                     key_value_stores: spec.key_value_stores.iter().cloned().collect(),
+                    sqlite_databases: spec.sqlite_databases.iter().cloned().collect(),
                     outbound,
                     variables,
                     env,
@@ -355,6 +366,7 @@ impl App {
                 pg: PgPools::new(host_config.postgres.clone()),
                 redis: RedisClients::new(host_config.redis.clone()),
                 kv,
+                sqlite,
             }),
             redis_subscriptions,
             redis_trigger: host_config.redis_trigger.clone(),

@@ -25,6 +25,8 @@ pub struct InstanceState {
     pub(crate) limits: StoreLimits,
     pub(crate) component: Arc<ComponentRuntime>,
     pub(crate) services: Arc<Services>,
+    /// SQLite connections this instance holds open (capped per instance).
+    pub(crate) sqlite_connections: usize,
 }
 
 impl InstanceState {
@@ -59,6 +61,7 @@ impl InstanceState {
             limits,
             component: component.clone(),
             services: app.services.clone(),
+            sqlite_connections: 0,
         })
     }
 }

@@ -26,8 +26,7 @@ const TOP_LEVEL: [&str; 5] = [
 ];
 
 /// Component fields real Spin accepts but redshop does not, with advice.
-const UNSUPPORTED_COMPONENT_FIELDS: [(&str, &str); 8] = [
-    ("sqlite_databases", ""),
+const UNSUPPORTED_COMPONENT_FIELDS: [(&str, &str); 7] = [
     ("ai_models", ""),
     ("dependencies", ""),
     ("dependencies_inherit_configuration", ""),
@@ -371,6 +370,13 @@ fn parse_component(id: &str, value: Value) -> Result<Component, ManifestError> {
         ids::check_store_label(label).map_err(|reason| {
             fail(format!(
                 "field `key_value_stores`: invalid label {label:?}: {reason}"
+            ))
+        })?;
+    }
+    for label in &component.sqlite_databases {
+        ids::check_store_label(label).map_err(|reason| {
+            fail(format!(
+                "field `sqlite_databases`: invalid label {label:?}: {reason}"
             ))
         })?;
     }

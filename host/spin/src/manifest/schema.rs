@@ -145,6 +145,10 @@ pub struct Component {
     /// Key-value store labels the component may open.
     #[serde(default)]
     pub key_value_stores: Vec<String>,
+    /// SQLite database labels the component may open (`default`, or a label
+    /// defined in the runtime config's `[sqlite_database.<label>]`).
+    #[serde(default)]
+    pub sqlite_databases: Vec<String>,
     /// How `spin build` builds the component.
     #[serde(default)]
     pub build: Option<BuildConfig>,

@@ -45,6 +45,7 @@ source = "target/wasm32-wasip2/release/cart.wasm"
 description = "Shopping cart"
 allowed_outbound_hosts = ["http://stock.spin.internal", "redis://{{ redis_host }}"]
 key_value_stores = ["default", "cart-sessions"]
+sqlite_databases = ["default", "order_archive"]
 environment = { RUST_LOG = "info" }
 files = ["static/*", { source = "assets", destination = "/assets" }]
 exclude_files = ["static/secret.txt"]
@@ -104,6 +105,8 @@ fn shop_manifest_parses_into_typed_structs() {
     let cart = &m.components["cart"];
     assert_eq!(cart.source, "target/wasm32-wasip2/release/cart.wasm");
     assert_eq!(cart.key_value_stores, ["default", "cart-sessions"]);
+    assert_eq!(cart.sqlite_databases, ["default", "order_archive"]);
+    assert!(m.components["checkout"].sqlite_databases.is_empty());
     assert_eq!(
         cart.files[1],
         FileMount::Placement {
@@ -262,7 +265,6 @@ fn trigger_errors() {
 #[test]
 fn component_errors() {
     let cases = [
-        "sqlite_databases = [\"default\"]",
         "ai_models = [\"llama2-chat\"]",
         "dependencies = { \"a:b/c\" = \">=0.1.0\" }",
         "dependencies_inherit_configuration = true",
@@ -270,6 +272,9 @@ fn component_errors() {
         "[component.c.tool.clean]\ncommand = \"cargo clean\"",
         "colour = \"red\"",
         "key_value_stores = [\"b@dlabel\"]",
+        "sqlite_databases = [\"b@dlabel\"]",
+        "sqlite_databases = [\"Mixed-case_label\"]",
+        "sqlite_databases = \"default\"",
         "variables = { BadName = \"x\" }",
         "variables = { api = \"{{ undeclared }}\" }",
         "variables = { api = \"{{ unclosed\" }",

@@ -30,6 +30,11 @@ pub const DEFAULT_STATE_DIR: &str = ".spin";
 pub const DEFAULT_KEY_VALUE_STORE_FILE: &str = "sqlite_key_value.db";
 /// The key-value store every component gets unless configured otherwise.
 pub const DEFAULT_KEY_VALUE_STORE_LABEL: &str = "default";
+/// File name of the default SQLite database inside the state directory (Spin's
+/// `DEFAULT_SQLITE_DB_FILENAME`, so the file is interchangeable with Spin's).
+pub const DEFAULT_SQLITE_DATABASE_FILE: &str = "sqlite_db.db";
+/// The SQLite database every component may list without configuring it.
+pub const DEFAULT_SQLITE_DATABASE_LABEL: &str = "default";
 
 /// Errors reading `runtime-config.toml`.
 #[derive(Debug, thiserror::Error)]
@@ -81,8 +86,8 @@ pub struct RuntimeConfig {
     pub variables_providers: Vec<VariablesProvider>,
     /// `[key_value_store.<label>]`. `default` is implied when absent.
     pub key_value_stores: BTreeMap<String, KeyValueStore>,
-    /// `[sqlite_database.<label>]` (unsupported by redshop; type-checked).
-    pub sqlite_databases: BTreeMap<String, OpaqueSection>,
+    /// `[sqlite_database.<label>]`. `default` is implied when absent.
+    pub sqlite_databases: BTreeMap<String, SqliteDatabase>,
     /// `[llm_compute]` (unsupported by redshop; type-checked).
     pub llm_compute: Option<OpaqueSection>,
     /// `[outbound_http]`.
@@ -167,15 +172,8 @@ impl RuntimeConfig {
         if let Some(v) = table.remove("sqlite_database") {
             let dbs: BTreeMap<String, Typed> = typed("sqlite_database", v)?;
             for (label, db) in dbs {
-                if !["spin", "libsql"].contains(&db.kind.as_str()) {
-                    return Err(invalid(
-                        format!("sqlite_database.{label}"),
-                        format!("Unknown database kind: {}", db.kind),
-                    ));
-                }
-                config
-                    .sqlite_databases
-                    .insert(label, OpaqueSection::new(db.kind, db.rest));
+                let db = sqlite_database(&label, db)?;
+                config.sqlite_databases.insert(label, db);
             }
         }
         if let Some(v) = table.remove("llm_compute") {
@@ -275,6 +273,22 @@ fn key_value_store(label: &str, store: Typed) -> Result<KeyValueStore, RuntimeCo
                 "could not configure key-value store with label '{label}': the store type '{other}' was not registered with the config resolver"
             ),
         )),
+    }
+}
+
+fn sqlite_database(label: &str, db: Typed) -> Result<SqliteDatabase, RuntimeConfigError> {
+    let key = format!("sqlite_database.{label}");
+    let rest = toml::Value::Table(db.rest);
+    match db.kind.as_str() {
+        "spin" => Ok(SqliteDatabase::Spin(typed(&key, rest)?)),
+        "libsql" => {
+            let libsql: LibsqlDatabaseToml = typed(&key, rest)?;
+            Ok(SqliteDatabase::Libsql {
+                url: libsql.url,
+                token: libsql.token,
+            })
+        }
+        other => Err(invalid(key, format!("Unknown database kind: {other}"))),
     }
 }
 

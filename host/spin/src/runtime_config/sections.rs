@@ -126,6 +126,52 @@ pub(super) struct SpinStoreToml {
     pub(super) path: Option<PathBuf>,
 }
 
+/// `[sqlite_database.<label>]` (crates/runtime-config/src/sqlite.rs,
+/// `RuntimeConfigResolver`). Unknown `type`s are an error, as in Spin.
+///
+/// ```toml
+/// [sqlite_database.orders]
+/// type = "spin"
+/// path = "data/orders.db"   # relative to this file's directory
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SqliteDatabase {
+    /// `type = "spin"`: a local SQLite file (crates/sqlite-inproc).
+    Spin(SpinSqliteDatabase),
+    /// `type = "libsql"`: a remote libSQL server, accepted by Spin, not by redshop.
+    Libsql {
+        /// The server URL.
+        url: String,
+        /// Its access token (never formatted).
+        token: Secret,
+    },
+}
+
+/// `type = "spin"` fields (`InProcDatabase`; Spin denies unknown fields here).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpinSqliteDatabase {
+    /// Database file; relative paths are relative to the runtime-config
+    /// file's directory. `None` means in-memory, a fresh database for each
+    /// connection (Spin's behaviour).
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    /// Allow `ATTACH` of other database files. Off by default, as in Spin:
+    /// attaching a temporary or `:memory:` database is always allowed.
+    #[serde(default)]
+    pub allow_attach_file: bool,
+}
+
+/// `type = "libsql"` fields (`LibSqlDatabase`; Spin denies unknown fields here).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LibsqlDatabaseToml {
+    /// Server URL.
+    pub(super) url: String,
+    /// Access token.
+    pub(super) token: Secret,
+}
+
 /// `[outbound_http]` (crates/factor-outbound-http/src/runtime_config/spin.rs).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -168,9 +214,9 @@ pub struct ClientTls {
     pub client_private_key_file: Option<PathBuf>,
 }
 
-/// A section redshop does not implement (`[sqlite_database.*]`,
-/// `[llm_compute]`): its `type` is checked like Spin does, the rest is kept
-/// but never formatted, since it may hold tokens.
+/// A section redshop does not implement (`[llm_compute]`): its `type` is
+/// checked like Spin does, the rest is kept but never formatted, since it may
+/// hold tokens.
 #[derive(Clone, PartialEq)]
 pub struct OpaqueSection {
     /// The section's `type`.

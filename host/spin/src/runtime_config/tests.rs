@@ -159,21 +159,66 @@ fn outbound_sections_are_parsed() {
 }
 
 #[test]
-fn unsupported_sections_are_typed_but_never_printed() {
+fn sqlite_databases_by_type() {
     let c = parse(
         r#"
         [sqlite_database.default]
+        type = "spin"
+        path = "data/app.db"
+
+        [sqlite_database.scratch]
+        type = "spin"
+
+        [sqlite_database.reports]
+        type = "spin"
+        path = "/var/lib/shop/reports.db"
+        allow_attach_file = true
+
+        [sqlite_database.remote]
         type = "libsql"
         url = "https://db.example"
         token = "secret-token"
+        "#,
+    );
+    assert_eq!(
+        c.sqlite_databases["default"],
+        SqliteDatabase::Spin(SpinSqliteDatabase {
+            path: Some("data/app.db".into()),
+            allow_attach_file: false,
+        })
+    );
+    assert_eq!(
+        c.sqlite_databases["scratch"],
+        SqliteDatabase::Spin(SpinSqliteDatabase::default())
+    );
+    assert_eq!(
+        c.sqlite_databases["reports"],
+        SqliteDatabase::Spin(SpinSqliteDatabase {
+            path: Some("/var/lib/shop/reports.db".into()),
+            allow_attach_file: true,
+        })
+    );
+    let SqliteDatabase::Libsql { url, token } = &c.sqlite_databases["remote"] else {
+        panic!("expected libsql")
+    };
+    assert_eq!(
+        (url.as_str(), token.expose()),
+        ("https://db.example", "secret-token")
+    );
+    let debug = format!("{c:?}");
+    assert!(!debug.contains("secret-token"), "{debug}");
+}
 
+#[test]
+fn unsupported_sections_are_typed_but_never_printed() {
+    let c = parse(
+        r#"
         [llm_compute]
         type = "remote_http"
         url = "https://llm.example"
         auth_token = "llm-secret"
         "#,
     );
-    assert_eq!(c.sqlite_databases["default"].kind, "libsql");
     assert_eq!(
         c.llm_compute.as_ref().map(|l| l.kind.as_str()),
         Some("remote_http")
@@ -194,6 +239,11 @@ fn invalid_configs_are_rejected_like_spin() {
         "[[variables_provider]]\ntype = \"consul\"",
         "[[variables_provider]]\ntype = \"env\"\nprefixx = \"A\"",
         "[sqlite_database.x]\ntype = \"postgres\"",
+        "[sqlite_database.x]\npath = \"x.db\"",
+        "[sqlite_database.x]\ntype = \"spin\"\nfile = \"x.db\"",
+        "[sqlite_database.x]\ntype = \"spin\"\npath = 3",
+        "[sqlite_database.x]\ntype = \"libsql\"\nurl = \"https://db.example\"",
+        "sqlite_database = [\"default\"]",
         "[llm_compute]\ntype = \"gpu\"",
         "[outbound_networking]\nblock_networks = [\"10.0.0.0\"]",
         "[[client_tls]]\ncomponent_ids = []\nhosts = [\"a\"]",
