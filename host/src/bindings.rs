@@ -5,3 +5,11 @@ include!(concat!(env!("OUT_DIR"), "/spin_bindings.rs"));
 
 pub use fermyon::spin2_0_0::{key_value, redis, variables};
 pub use spin::postgres4_0_0::postgres;
+
+/// The Postgres interfaces of spin-sdk 3.x and 4.x, served by the same implementation as
+/// `postgres` (see `crate::postgres::v3` and `v2`).
+pub mod postgres_older {
+    pub use super::fermyon::spin2_0_0::postgres as v2;
+    pub use super::fermyon::spin2_0_0::rdbms_types as v2_types;
+    pub use super::spin::postgres3_0_0::postgres as v3;
+}
