@@ -74,7 +74,7 @@ fn pg3_round_trip(address: &str, table: &str) -> Result<Value, String> {
     db.execute(
         &format!(
             "CREATE TABLE {table} (b boolean, i2 int2, i4 int4, i8 int8, f4 float4, f8 float8, \
-             t text, by bytea, d date, tm time, dt timestamp, ts int8, n text)"
+             t text, by bytea, d date, tm time, dt timestamp, ts timestamptz, n text)"
         ),
         &[],
     )
