@@ -4,6 +4,9 @@
 //! variables, Redis, key-value (`@2.0.0`, as the current SDK imports them), Postgres
 //! through `spin:postgres/postgres@3.0.0` and `fermyon:spin/postgres@2.0.0`, and outbound
 //! HTTP. Each has a no-permission twin whose errors reach the guest as errors, not traps.
+//!
+//! `REDSHOP_TEST_BINARY` runs another `redshop` binary than the one cargo built for this
+//! test (a copy, when several checkouts share one target directory).
 
 mod common;
 
@@ -16,6 +19,13 @@ use serde_json::{Value, json};
 
 /// The SDK majors with a guest, as their package names.
 const SDKS: [&str; 2] = ["sdk3", "sdk4"];
+
+/// The `redshop` under test.
+fn binary() -> PathBuf {
+    std::env::var_os("REDSHOP_TEST_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_redshop").into())
+}
 
 /// Path of `guest-<sdk>`'s `.wasm`, building both on first use.
 fn old_guest(sdk: &str) -> PathBuf {
@@ -72,7 +82,7 @@ source = "{source}"
 /// that server's URL.
 fn start() -> (TestApp, String) {
     let upstream = common::upstream("upstream says hi");
-    let spec = common::AppSpec::new(env!("CARGO_BIN_EXE_redshop"), manifest(upstream));
+    let spec = common::AppSpec::new(binary(), manifest(upstream));
     (
         TestApp::start(spec),
         format!("http://127.0.0.1:{upstream}/hello"),
@@ -111,7 +121,10 @@ fn each_sdk_sets_and_gets_redis_keys_and_the_twin_is_denied() {
     for sdk in SDKS {
         let key = format!("{}:{sdk}", keys.prefix);
         let body = json!({ "address": redis_server(), "key": key, "value": format!("from {sdk}") });
-        assert_eq!(call(&app, sdk, "redis", body.clone()), Ok(json!(format!("from {sdk}"))));
+        assert_eq!(
+            call(&app, sdk, "redis", body.clone()),
+            Ok(json!(format!("from {sdk}")))
+        );
         let stored: Option<String> = redis::cmd("GET")
             .arg(&key)
             .query(&mut keys.conn())
@@ -134,7 +147,8 @@ fn each_sdk_uses_the_default_key_value_store_and_the_twin_is_denied() {
         let key = unique("older_sdks_kv");
         let body = json!({ "store": "default", "key": key, "value": sdk });
         assert_eq!(call(&app, sdk, "kv", body.clone()), Ok(json!(sdk)));
-        let denied = call(&app, &format!("{sdk}-denied"), "kv", body).expect_err("no stores listed");
+        let denied =
+            call(&app, &format!("{sdk}-denied"), "kv", body).expect_err("no stores listed");
         assert!(denied.contains("AccessDenied"), "{sdk}: {denied}");
     }
 }
@@ -241,8 +255,13 @@ fn each_sdk_sends_outbound_http_and_the_twin_is_denied() {
             json!({ "status": 200, "body": "upstream says hi" }),
             "{sdk}"
         );
-        let denied =
-            call(&app, &format!("{sdk}-denied"), "http", json!({ "url": url })).expect_err("denied");
+        let denied = call(
+            &app,
+            &format!("{sdk}-denied"),
+            "http",
+            json!({ "url": url }),
+        )
+        .expect_err("denied");
         assert!(denied.contains("HttpRequestDenied"), "{sdk}: {denied}");
     }
 }
@@ -264,10 +283,13 @@ source = "{source}"
 "#
     );
     let run = || {
-        let mut spec = common::AppSpec::new(env!("CARGO_BIN_EXE_redshop"), m.clone());
+        let mut spec = common::AppSpec::new(binary(), m.clone());
         spec.args = vec!["--cache-dir".into(), cache.path().display().to_string()];
         let app = TestApp::start(spec);
-        assert_eq!(app.get("/hello"), (200, r#"{"ok":"spin-sdk 3"}"#.to_owned()));
+        assert_eq!(
+            app.get("/hello"),
+            (200, r#"{"ok":"spin-sdk 3"}"#.to_owned())
+        );
         let (code, logs) = app.terminate();
         assert_eq!(code, Some(0));
         logs
@@ -297,7 +319,7 @@ source = "{}"
 "#,
         module.display()
     );
-    let spec = common::AppSpec::new(env!("CARGO_BIN_EXE_redshop"), m);
+    let spec = common::AppSpec::new(binary(), m);
     let output = TestApp::try_start(spec).err().expect("must not start");
     assert!(output.contains("component `bare`"), "{output}");
     assert!(output.contains("without a component type"), "{output}");

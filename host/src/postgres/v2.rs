@@ -32,7 +32,11 @@ impl v2::HostConnection for InstanceState {
         statement: String,
         params: Vec<v2_types::ParameterValue>,
     ) -> Outcome<v2_types::RowSet> {
-        let params = match params.into_iter().map(parameter).collect::<Result<Vec<_>, _>>() {
+        let params = match params
+            .into_iter()
+            .map(parameter)
+            .collect::<Result<Vec<_>, _>>()
+        {
             Ok(params) => params,
             Err(e) => return Ok(Err(e)),
         };
@@ -46,7 +50,11 @@ impl v2::HostConnection for InstanceState {
         statement: String,
         params: Vec<v2_types::ParameterValue>,
     ) -> Outcome<u64> {
-        let params = match params.into_iter().map(parameter).collect::<Result<Vec<_>, _>>() {
+        let params = match params
+            .into_iter()
+            .map(parameter)
+            .collect::<Result<Vec<_>, _>>()
+        {
             Ok(params) => params,
             Err(e) => return Ok(Err(e)),
         };

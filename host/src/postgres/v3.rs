@@ -174,14 +174,16 @@ mod tests {
 
     #[test]
     fn a_server_error_becomes_its_text() {
-        let e = error(v4::Error::QueryFailed(v4::QueryError::DbError(v4::DbError {
-            as_text: "ERROR: relation \"x\" does not exist".into(),
-            severity: "ERROR".into(),
-            code: "42P01".into(),
-            message: "relation \"x\" does not exist".into(),
-            detail: None,
-            extras: Vec::new(),
-        })));
+        let e = error(v4::Error::QueryFailed(v4::QueryError::DbError(
+            v4::DbError {
+                as_text: "ERROR: relation \"x\" does not exist".into(),
+                severity: "ERROR".into(),
+                code: "42P01".into(),
+                message: "relation \"x\" does not exist".into(),
+                detail: None,
+                extras: Vec::new(),
+            },
+        )));
         assert!(
             matches!(&e, v3::Error::QueryFailed(s) if s.contains("does not exist")),
             "{e:?}"
