@@ -26,8 +26,10 @@ ADMIN      ?= 127.0.0.1:9090
 
 all: build
 
+# wasm32-wasip1 builds the host's test guests made with older spin-sdk releases (core modules).
 setup:
 	@rustup target list --installed 2>/dev/null | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+	@rustup target list --installed 2>/dev/null | grep -qx wasm32-wasip1 || rustup target add wasm32-wasip1
 
 build: setup build-host build-components build-frontend
 

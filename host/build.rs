@@ -19,6 +19,8 @@ world host {
   import fermyon:spin/sqlite@2.0.0;
   import fermyon:spin/sqlite;
   import spin:sqlite/sqlite@3.0.0;
+  import spin:postgres/postgres@3.0.0;
+  import fermyon:spin/postgres@2.0.0;
 }
 
 world redis-trigger {
@@ -55,6 +57,8 @@ fn main() {
     imports: {{ default: async | trappable }},
     with: {{
         "spin:postgres/postgres@4.0.0.connection": crate::postgres::PgConnection,
+        "spin:postgres/postgres@3.0.0.connection": crate::postgres::PgConnection,
+        "fermyon:spin/postgres@2.0.0.connection": crate::postgres::PgConnection,
         "fermyon:spin/redis@2.0.0.connection": crate::outbound_redis::RedisConnection,
         "fermyon:spin/key-value@2.0.0.store": crate::key_value::KvStore,
         "fermyon:spin/sqlite@2.0.0.connection": crate::sqlite::SqliteConnection,

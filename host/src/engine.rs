@@ -98,7 +98,7 @@ impl CompileCache {
     /// component and whether it came from the cache.
     pub fn load(&self, engine: &Engine, wasm: &[u8]) -> anyhow::Result<(Component, bool)> {
         let Some(dir) = &self.dir else {
-            return Ok((Component::new(engine, wasm)?, false));
+            return Ok((compile(engine, wasm)?, false));
         };
         let path = dir.join(format!("{}.cwasm", cache_key(engine, wasm)));
         if path.is_file() {
@@ -110,12 +110,19 @@ impl CompileCache {
                 }
             }
         }
-        let component = Component::new(engine, wasm)?;
+        let component = compile(engine, wasm)?;
         if let Err(e) = store(&component, dir, &path) {
             tracing::warn!(dir = %dir.display(), error = %e, "cannot write the compilation cache");
         }
         Ok((component, false))
     }
+}
+
+/// Compile a component, or a core module from an older SDK once it is wrapped into one
+/// (`core_module`). The cache key is the original bytes, so a cached module skips both.
+fn compile(engine: &Engine, wasm: &[u8]) -> anyhow::Result<Component> {
+    let wasm = crate::core_module::componentize_if_module(wasm)?;
+    Ok(Component::new(engine, &wasm)?)
 }
 
 fn cache_key(engine: &Engine, wasm: &[u8]) -> String {

@@ -14,6 +14,7 @@ pub mod app;
 pub mod app_files;
 pub mod bindings;
 pub mod cli;
+pub mod core_module;
 pub mod engine;
 pub mod guest_log;
 pub mod key_value;

@@ -1,5 +1,7 @@
 //! PostgreSQL for guests (`spin:postgres/postgres@4.0.0`), over a connection pool per
-//! address.
+//! address. The interfaces older SDKs import, `spin:postgres/postgres@3.0.0` and
+//! `fermyon:spin/postgres@2.0.0`, are the same implementation behind type conversions
+//! (`v3`, `v2`).
 //!
 //! Spin's guests call `open` on nearly every request; a TCP and authentication handshake
 //! each time would cost more than the query. So `open` takes a pooled connection and the
@@ -19,6 +21,8 @@ mod host;
 mod params;
 mod session;
 mod tls;
+mod v2;
+mod v3;
 mod values;
 mod wire;
 
@@ -228,9 +232,14 @@ pub fn address_hosts(address: &str) -> Result<Vec<(String, Option<u16>)>, String
     Ok(hosts)
 }
 
-/// Add `spin:postgres/postgres@4.0.0` to the linker.
+/// Add `spin:postgres/postgres@4.0.0`, `@3.0.0` and `fermyon:spin/postgres@2.0.0` to the
+/// linker.
 pub fn add_to_linker(linker: &mut Linker<InstanceState>) -> wasmtime::Result<()> {
-    crate::bindings::postgres::add_to_linker::<_, HasSelf<InstanceState>>(linker, |s| s)
+    use crate::bindings::postgres_older::{v2, v2_types, v3};
+    crate::bindings::postgres::add_to_linker::<_, HasSelf<InstanceState>>(linker, |s| s)?;
+    v3::add_to_linker::<_, HasSelf<InstanceState>>(linker, |s| s)?;
+    v2_types::add_to_linker::<_, HasSelf<InstanceState>>(linker, |s| s)?;
+    v2::add_to_linker::<_, HasSelf<InstanceState>>(linker, |s| s)
 }
 
 #[cfg(test)]

@@ -49,6 +49,42 @@ pub fn build_wasm(packages: &[&str]) -> PathBuf {
     target_dir().join("wasm32-wasip2").join(GUEST_PROFILE)
 }
 
+/// Build `packages` of the guest workspace at `dir` — one with its own lock file, outside
+/// the root workspace, such as the guests built with older spin-sdk releases — for
+/// `target`, with that workspace's committed `Cargo.lock`. Output goes to a directory of
+/// its own under the target directory (`guests-<workspace dir name>`), so these builds
+/// neither wait on nor invalidate the root workspace's. Returns the directory holding the
+/// `.wasm` files.
+pub fn build_guest_workspace(dir: &Path, target: &str, packages: &[&str]) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let out = target_dir().join(format!("guests-{name}"));
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(dir)
+        .args([
+            "build",
+            "--quiet",
+            "--locked",
+            "--target",
+            target,
+            "--profile",
+            GUEST_PROFILE,
+        ])
+        .env("CARGO_TARGET_DIR", &out);
+    for p in packages {
+        cmd.args(["-p", p]);
+    }
+    let status = cmd.status().expect("run cargo to build guests");
+    assert!(
+        status.success(),
+        "building {packages:?} in {} for {target} failed",
+        dir.display()
+    );
+    out.join(target).join(GUEST_PROFILE)
+}
+
 /// The `redshop` binary, built (debug profile, once per test process) for tests outside the
 /// host's own package, which cannot use `CARGO_BIN_EXE_redshop`.
 pub fn redshop_binary() -> PathBuf {

@@ -11,5 +11,5 @@ pub mod services;
 pub mod wit;
 
 pub use app::{AppSpec, INHERITED_ENV, TestApp};
-pub use build::{build_wasm, redshop_binary, target_dir, workspace_dir};
+pub use build::{build_guest_workspace, build_wasm, redshop_binary, target_dir, workspace_dir};
 pub use http::{header, header_values, post_json, send, send_body, upstream};

@@ -1,0 +1,7 @@
+//! Test fixture: the shared old-SDK guest (`../../shared/guest.rs`) built against spin-sdk
+//! 4.x, whose `spin_sdk` paths it uses unchanged.
+
+/// Which SDK major this build is, reported by `/hello`.
+const SDK: &str = "spin-sdk 4";
+
+include!("../../shared/guest.rs");
