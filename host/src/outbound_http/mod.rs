@@ -120,7 +120,7 @@ impl OutboundHooks {
         // The callee sees the listener as the request's origin, as behind Spin's listener.
         *request.uri_mut() = http::Uri::builder()
             .scheme("http")
-            .authority(origin.as_ref())
+            .authority(&*origin)
             .path_and_query(path_and_query)
             .build()
             .map_err(|_| Error::HttpRequestUriInvalid)?;

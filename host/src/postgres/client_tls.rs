@@ -64,7 +64,7 @@ impl PgTls {
             entries
                 .iter()
                 .enumerate()
-                .map(|(i, entry)| {
+                .map(|(i, entry)| -> anyhow::Result<Entry> {
                     Ok(Entry {
                         component_ids: entry.component_ids.clone(),
                         hosts: entry.hosts.clone(),
@@ -98,11 +98,11 @@ impl PgTls {
             .collect();
         Ok(ComponentTls {
             by_host,
-            default: self.default()?,
+            default: self.platform_default()?,
         })
     }
 
-    fn default(&self) -> Result<Arc<ClientConfig>, String> {
+    fn platform_default(&self) -> Result<Arc<ClientConfig>, String> {
         self.default
             .get_or_init(|| {
                 // A one-time read of the system store (a few milliseconds); an empty store
@@ -179,7 +179,7 @@ fn add_platform_roots(roots: &mut RootCertStore) {
 
 fn load_certs(path: &Path) -> anyhow::Result<Vec<CertificateDer<'static>>> {
     let certs = CertificateDer::pem_file_iter(path)
-        .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
         .with_context(|| format!("cannot load certificates from {}", path.display()))?;
     anyhow::ensure!(!certs.is_empty(), "no certificates in {}", path.display());
     Ok(certs)
