@@ -72,7 +72,8 @@ def create_postgres(name: str) -> Postgres:
     if table.returncode != 0:
         drop_postgres(Postgres(None, name))
         return Postgres(None, name, f"cannot create the bench table: {table.stderr.strip()}")
-    return Postgres(f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}", name)
+    # A plain connection, as the shipped defaults: the loopback certificate does not verify.
+    return Postgres(f"postgres://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}?sslmode=disable", name)
 
 
 def drop_postgres(pg: Postgres) -> None:

@@ -164,7 +164,7 @@ fn the_largest_valid_product_fits_and_larger_bodies_are_refused() {
 fn server_errors_say_internal_error_and_log_the_cause() {
     // A database that does not exist, then one that exists but was never migrated.
     let missing = format!(
-        "postgres://postgres@{}/redshop_no_such_database",
+        "postgres://postgres@{}/redshop_no_such_database?sslmode=disable",
         pg_host_port()
     );
     let app = start_host(&missing);

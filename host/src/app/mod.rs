@@ -29,7 +29,7 @@ use crate::engine::{CompileCache, build_engine, start_epoch_ticker};
 use crate::key_value::KvBackends;
 use crate::metrics::{ComponentMetrics, Metrics};
 use crate::outbound_redis::RedisClients;
-use crate::postgres::PgPools;
+use crate::postgres::{PgPools, PgTls};
 use crate::runtime::InstanceState;
 use crate::services::Services;
 use crate::sqlite::SqliteDatabases;
@@ -207,6 +207,7 @@ impl App {
             &runtime_config_dir,
             state_dir.as_deref(),
         )?;
+        let pg_tls = PgTls::from_runtime_config(&runtime_config.client_tls, &runtime_config_dir)?;
         let http_components: HashSet<&str> = manifest
             .triggers
             .http
@@ -363,7 +364,7 @@ impl App {
             },
             metrics: Metrics::default(),
             services: Arc::new(Services {
-                pg: PgPools::new(host_config.postgres.clone()),
+                pg: PgPools::new(host_config.postgres.clone(), pg_tls),
                 redis: RedisClients::new(host_config.redis.clone()),
                 kv,
                 sqlite,

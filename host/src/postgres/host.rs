@@ -120,15 +120,11 @@ impl HostConnection for InstanceState {
                 ))));
             }
         }
-        match self.services.pg.open(&address).await {
+        match self.services.pg.open(&self.component.id, &address).await {
             Ok(connection) => Ok(Ok(self.table.push(connection)?)),
-            // A malformed address, a TLS mode we cannot honour, a server that is down: the
-            // guest's to handle, as `connection-failed`.
-            Err(
-                e @ (OpenError::Address(_)
-                | OpenError::Unavailable(_)
-                | OpenError::TlsUnsupported(_)),
-            ) => {
+            // A malformed address, a server that is down or whose certificate does not
+            // verify: the guest's (or its operator's) to handle, as `connection-failed`.
+            Err(e @ (OpenError::Address(_) | OpenError::Unavailable(_))) => {
                 tracing::warn!(component = %self.component.id, error = %e, "postgres connection failed");
                 Ok(Err(Error::ConnectionFailed(e.to_string())))
             }

@@ -16,11 +16,16 @@
 //! Statements are prepared once per lease and cached, and parameters are converted
 //! to the types the server expects for them (an `int32` for a `bigint` column is widened,
 //! not refused), so guests need not match Postgres' integer widths exactly.
+//!
+//! TLS follows Spin 4 (see `tls` for `sslmode`, `client_tls` for the trusted roots): a pool
+//! is per address and, for a component named by a `[[client_tls]]` entry, per component.
 
+mod client_tls;
 mod host;
 mod params;
 mod session;
 mod tls;
+mod tls_connect;
 mod v2;
 mod v3;
 mod values;
@@ -37,12 +42,16 @@ use tokio::sync::Mutex;
 use wasmtime::component::{HasSelf, Linker};
 
 use crate::runtime::InstanceState;
+pub use client_tls::PgTls;
 use tls::{SslMode, split_ssl_mode};
+use tls_connect::RustlsConnect;
 
-/// Pools by address string, created on first use.
+/// Pools by address string (and component, for one with its own TLS settings), created on
+/// first use.
 pub struct PgPools {
     config: PostgresConfig,
-    by_address: Mutex<HashMap<String, Pool>>,
+    tls: PgTls,
+    by_address: Mutex<HashMap<(String, Option<String>), Pool>>,
     opened: Arc<AtomicU64>,
 }
 
@@ -52,21 +61,18 @@ pub enum OpenError {
     /// Not a Postgres connection string.
     #[error("invalid address: {0}")]
     Address(String),
-    /// The pool could not hand out a connection in time.
+    /// No connection: the server is down, refused us, or failed TLS (certificate, no TLS
+    /// offered under `sslmode=require`); the text says which.
     #[error("cannot connect: {0}")]
     Unavailable(String),
-    /// The address asks for TLS (`sslmode=require`, `verify-ca`, `verify-full`).
-    #[error(
-        "sslmode={0} asks for TLS, which redshop does not support yet; use sslmode=disable for a server on loopback"
-    )]
-    TlsUnsupported(String),
 }
 
 impl PgPools {
     /// No pools yet.
-    pub fn new(config: PostgresConfig) -> Arc<Self> {
+    pub fn new(config: PostgresConfig, tls: PgTls) -> Arc<Self> {
         Arc::new(Self {
             config,
+            tls,
             by_address: Mutex::new(HashMap::new()),
             opened: Arc::new(AtomicU64::new(0)),
         })
@@ -77,20 +83,21 @@ impl PgPools {
         self.opened.load(Ordering::Relaxed)
     }
 
-    /// The pool for `address`, parsing it on first use.
-    async fn pool(&self, address: &str) -> Result<Pool, OpenError> {
+    /// The pool for `address` as `component` uses it, parsing it on first use.
+    async fn pool(&self, component: &str, address: &str) -> Result<Pool, OpenError> {
+        let key = (
+            address.to_owned(),
+            self.tls.names(component).then(|| component.to_owned()),
+        );
         let mut map = self.by_address.lock().await;
-        if let Some(pool) = map.get(address) {
+        if let Some(pool) = map.get(&key) {
             return Ok(pool.clone());
         }
-        let (plain, mode) = split_ssl_mode(address).map_err(OpenError::Address)?;
-        if let SslMode::Tls(mode) = mode {
-            return Err(OpenError::TlsUnsupported(mode));
-        }
-        let mut pg: tokio_postgres::Config = plain
+        let (rest, mode) = split_ssl_mode(address).map_err(OpenError::Address)?;
+        let mut pg: tokio_postgres::Config = rest
             .parse()
             .map_err(|e: tokio_postgres::Error| OpenError::Address(e.to_string()))?;
-        pg.ssl_mode(tokio_postgres::config::SslMode::Disable);
+        pg.ssl_mode(mode.driver());
         let timeout = Duration::from_millis(self.config.connect_timeout_ms);
         pg.connect_timeout(timeout);
         // The server enforces the statement bound too, so a runaway query stops there
@@ -99,15 +106,24 @@ impl PgPools {
             "-c statement_timeout={}",
             self.config.statement_timeout_ms
         ));
-        let manager = Manager::from_config(
-            pg,
-            tokio_postgres::NoTls,
-            ManagerConfig {
-                // No query when a connection is leased: the reset goes out with the
-                // lease's first statement (`session`).
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
+        let manager_config = ManagerConfig {
+            // No query when a connection is leased: the reset goes out with the
+            // lease's first statement (`session`).
+            recycling_method: RecyclingMethod::Fast,
+        };
+        let manager = match mode {
+            SslMode::Disable => Manager::from_config(pg, tokio_postgres::NoTls, manager_config),
+            SslMode::Prefer | SslMode::Require => {
+                // Our setup failing (no crypto provider) is the host's fault, but the
+                // guest can only handle it as a failed connection.
+                let tls = self
+                    .tls
+                    .for_component(component)
+                    .map_err(OpenError::Unavailable)?;
+                let connect = RustlsConnect::new(Arc::new(tls));
+                Manager::from_config(pg, connect, manager_config)
+            }
+        };
         let opened = self.opened.clone();
         let pool = Pool::builder(manager)
             .max_size(
@@ -125,17 +141,22 @@ impl PgPools {
             }))
             .build()
             .map_err(|e| OpenError::Unavailable(e.to_string()))?;
-        map.insert(address.to_owned(), pool.clone());
+        map.insert(key, pool.clone());
         Ok(pool)
     }
 
-    /// A connection to `address` from its pool.
-    pub async fn open(&self, address: &str) -> Result<PgConnection, OpenError> {
-        let pool = self.pool(address).await?;
-        let client = pool
-            .get()
-            .await
-            .map_err(|e| OpenError::Unavailable(e.to_string()))?;
+    /// A connection to `address` for `component`, from its pool.
+    pub async fn open(&self, component: &str, address: &str) -> Result<PgConnection, OpenError> {
+        let pool = self.pool(component, address).await?;
+        let client = pool.get().await.map_err(|e| {
+            OpenError::Unavailable(match e {
+                // The driver's own message is only the kind ("error performing TLS
+                // handshake"); the reason (a certificate that does not verify, a server
+                // without TLS) is in its sources.
+                deadpool_postgres::PoolError::Backend(e) => with_sources(&e),
+                other => with_sources(&other),
+            })
+        })?;
         Ok(PgConnection {
             client: Some(client),
             in_transaction: false,
@@ -209,6 +230,21 @@ impl Drop for PgConnection {
             Err(_) => drop(Object::take(client)),
         }
     }
+}
+
+/// `error` and the errors it wraps, as one line; a cause already in the text is not
+/// repeated.
+fn with_sources(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// `host` and `port` of every server in a Postgres address, for the allow-list.

@@ -1,20 +1,43 @@
-//! `sslmode` in a Postgres address, read as libpq and Spin read it.
+//! `sslmode` in a Postgres address, read as Spin 4 reads it.
 //!
-//! redshop connects without TLS for now. `disable`, `allow` and `prefer` (and an address
-//! without `sslmode`) give a plain connection: with no TLS to offer, `allow` and `prefer`
-//! fall back to plain as libpq does. `require`, `verify-ca` and `verify-full` ask for TLS,
-//! and `open` refuses them with a `connection-failed` that says so, rather than connecting
-//! in the clear. The loopback defaults carry `sslmode=disable`, which real Spin needs too:
-//! Spin 4 tries TLS first and verifies the server's certificate, which a local server's
-//! self-signed one fails.
+//! Spin 4 hands the address to `tokio-postgres` with a verifying TLS connector, so:
+//! - `disable`: a plain connection, nothing else is tried.
+//! - `prefer`, or no `sslmode`: the client asks the server for TLS; if the server offers
+//!   it, the session is TLS and the server's certificate must verify (chain and name), a
+//!   failure is an error and nothing is retried in the clear. Only a server that answers
+//!   that it has no TLS at all gets a plain session. That last case is Spin's behaviour,
+//!   kept so that an app that works on Spin works here; an address that must never be
+//!   plain says `require`.
+//! - `require`, `verify-ca`, `verify-full`: TLS with full verification, no plain-text
+//!   fallback; a server without TLS is `connection-failed`. Spin's driver rejects the two
+//!   `verify-*` spellings as unknown; redshop accepts them, since what it does (verify the
+//!   chain and the name) is what they ask for.
+//! - `allow` (libpq: plain first) is refused, as Spin's driver refuses it.
+//!
+//! The loopback defaults carry `sslmode=disable`: a local server's self-signed
+//! certificate would not verify, on Spin either.
 
 /// What an address asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SslMode {
-    /// No TLS: `disable`, `allow`, `prefer`, or no `sslmode`.
-    Plain,
-    /// TLS is required (`require`, `verify-ca`, `verify-full`): the mode as written.
-    Tls(String),
+    /// `disable`: plain, nothing else tried.
+    Disable,
+    /// `prefer` or no `sslmode`: TLS, verified, when the server offers it; plain only when
+    /// the server has no TLS.
+    Prefer,
+    /// `require`, `verify-ca`, `verify-full`: verified TLS or nothing.
+    Require,
+}
+
+impl SslMode {
+    /// The same mode for the driver.
+    pub fn driver(self) -> tokio_postgres::config::SslMode {
+        match self {
+            SslMode::Disable => tokio_postgres::config::SslMode::Disable,
+            SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
+            SslMode::Require => tokio_postgres::config::SslMode::Require,
+        }
+    }
 }
 
 /// Split `sslmode` off `address` (URL or `key=value` form): the address without it, which
@@ -27,8 +50,15 @@ pub fn split_ssl_mode(address: &str) -> Result<(String, SslMode), String> {
         split_key_value(address)
     };
     let mode = match raw.as_deref() {
-        None | Some("disable" | "allow" | "prefer") => SslMode::Plain,
-        Some(mode @ ("require" | "verify-ca" | "verify-full")) => SslMode::Tls(mode.to_owned()),
+        Some("disable") => SslMode::Disable,
+        None | Some("prefer") => SslMode::Prefer,
+        Some("require" | "verify-ca" | "verify-full") => SslMode::Require,
+        Some("allow") => {
+            return Err(
+                "sslmode=allow is not supported (nor by Spin): use disable, prefer or require"
+                    .to_owned(),
+            );
+        }
         Some(other) => return Err(format!("invalid sslmode `{other}`")),
     };
     Ok((rest, mode))
@@ -79,44 +109,55 @@ mod tests {
     use super::*;
 
     #[test]
-    fn disable_allow_prefer_and_none_are_plain() {
-        for (address, rest) in [
+    fn modes_are_split_off_url_and_key_value_addresses() {
+        for (address, rest, mode) in [
             (
                 "postgres://u@127.0.0.1:5432/db?sslmode=disable",
                 "postgres://u@127.0.0.1:5432/db",
+                SslMode::Disable,
             ),
             (
                 "postgres://u@h/db?application_name=x&sslmode=prefer&connect_timeout=3",
                 "postgres://u@h/db?application_name=x&connect_timeout=3",
+                SslMode::Prefer,
             ),
-            ("postgresql://h/db?sslmode=allow", "postgresql://h/db"),
-            ("postgres://h/db", "postgres://h/db"),
-            ("host=h sslmode=disable dbname=d", "host=h dbname=d"),
+            ("postgres://h/db", "postgres://h/db", SslMode::Prefer),
+            (
+                "postgresql://h/db?sslmode=require",
+                "postgresql://h/db",
+                SslMode::Require,
+            ),
+            (
+                "host=h sslmode=disable dbname=d",
+                "host=h dbname=d",
+                SslMode::Disable,
+            ),
+            ("host=h sslmode='verify-full'", "host=h", SslMode::Require),
         ] {
             assert_eq!(
                 split_ssl_mode(address),
-                Ok((rest.to_owned(), SslMode::Plain)),
+                Ok((rest.to_owned(), mode)),
                 "{address}"
             );
         }
     }
 
     #[test]
-    fn require_and_verify_modes_ask_for_tls() {
+    fn verify_modes_are_require_with_verification() {
         for mode in ["require", "verify-ca", "verify-full"] {
             assert_eq!(
                 split_ssl_mode(&format!("postgres://h/db?sslmode={mode}")),
-                Ok(("postgres://h/db".to_owned(), SslMode::Tls(mode.to_owned())))
+                Ok(("postgres://h/db".to_owned(), SslMode::Require))
             );
         }
-        assert_eq!(
-            split_ssl_mode("host=h sslmode='verify-full'"),
-            Ok(("host=h".to_owned(), SslMode::Tls("verify-full".to_owned())))
-        );
     }
 
     #[test]
-    fn an_unknown_mode_is_an_error() {
+    fn allow_and_unknown_modes_are_errors() {
+        assert!(
+            split_ssl_mode("postgres://h/db?sslmode=allow")
+                .is_err_and(|e| e.contains("sslmode=allow is not supported"))
+        );
         assert_eq!(
             split_ssl_mode("postgres://h/db?sslmode=sometimes"),
             Err("invalid sslmode `sometimes`".to_owned())

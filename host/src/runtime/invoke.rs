@@ -25,6 +25,9 @@ pub struct RequestCtx {
     pub chain_depth: u8,
     /// When the outermost request must be done; chained calls share it.
     pub deadline: Instant,
+    /// The app's listener (`host:port`), which a request to the app itself (`http://self`)
+    /// names as its origin; none outside an HTTP request, as in Spin.
+    pub self_origin: Option<Arc<str>>,
 }
 
 /// Why an invocation produced no usable response.

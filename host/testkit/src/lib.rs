@@ -7,6 +7,7 @@
 mod app;
 mod build;
 mod http;
+pub mod pg_cluster;
 pub mod services;
 pub mod wit;
 

@@ -143,6 +143,7 @@ impl Dispatcher {
             request_id: request_id.clone(),
             chain_depth: 0,
             deadline,
+            self_origin: Some(self.listen_authority.clone()),
         };
         let response = dispatch(&self.app, &component, &route, req, client, ctx).await;
         log_request(

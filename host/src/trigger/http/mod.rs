@@ -5,6 +5,7 @@ mod builtin;
 mod handler;
 mod server;
 
+pub(crate) use builtin::{empty as empty_response, respond as respond_builtin};
 pub use handler::Dispatcher;
 pub(crate) use handler::{dispatch, log_chained};
 pub use server::serve;

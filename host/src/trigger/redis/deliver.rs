@@ -62,6 +62,7 @@ async fn once(
         request_id: request_id.clone(),
         chain_depth: 0,
         deadline: Instant::now() + app.limits.request_timeout,
+        self_origin: None,
     };
     let mut store = app.new_store(component, &ctx).map_err(|e| e.to_string())?;
     let call = async {
