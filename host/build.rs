@@ -16,6 +16,7 @@ world host {
   import fermyon:spin/redis@2.0.0;
   import fermyon:spin/key-value@2.0.0;
   import spin:postgres/postgres@4.0.0;
+  import fermyon:spin/mqtt@2.0.0;
 }
 
 world redis-trigger {
@@ -54,6 +55,7 @@ fn main() {
         "spin:postgres/postgres@4.0.0.connection": crate::postgres::PgConnection,
         "fermyon:spin/redis@2.0.0.connection": crate::outbound_redis::RedisConnection,
         "fermyon:spin/key-value@2.0.0.store": crate::key_value::KvStore,
+        "fermyon:spin/mqtt@2.0.0.connection": crate::mqtt::MqttConnection,
     }},
 }});
 

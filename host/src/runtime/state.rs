@@ -12,6 +12,7 @@ use crate::app::{App, ComponentRuntime};
 use crate::guest_log::GuestLog;
 use crate::outbound_http::OutboundHooks;
 use crate::services::Services;
+use crate::sockets::InstanceSockets;
 
 use super::RequestCtx;
 
@@ -25,6 +26,7 @@ pub struct InstanceState {
     pub(crate) limits: StoreLimits,
     pub(crate) component: Arc<ComponentRuntime>,
     pub(crate) services: Arc<Services>,
+    pub(crate) sockets: InstanceSockets,
 }
 
 impl InstanceState {
@@ -38,12 +40,9 @@ impl InstanceState {
         wasi.envs(&component.env)
             .stdout(GuestLog::stdout(&component.id, &ctx.request_id))
             .stderr(GuestLog::stderr(&component.id, &ctx.request_id));
-        // No raw sockets and no name lookups: a component reaches the network only through
-        // the allow-listed wasi-http, Postgres and Redis interfaces (the builder's default
-        // socket check already refuses every address).
-        wasi.allow_ip_name_lookup(false)
-            .allow_tcp(false)
-            .allow_udp(false);
+        // Raw sockets and name lookups only as far as `allowed_outbound_hosts` grants them
+        // (none for most components): the policy was built when the app was loaded.
+        let sockets = component.sockets.apply(&mut wasi);
         if let Some(dir) = &component.files_dir {
             wasi.preopened_dir(dir, "/", FsPerms::ReadOnly)?;
         }
@@ -59,6 +58,7 @@ impl InstanceState {
             limits,
             component: component.clone(),
             services: app.services.clone(),
+            sockets,
         })
     }
 }

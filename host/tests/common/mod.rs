@@ -1,5 +1,6 @@
 //! Host-test glue over `redshop-testkit`: the host's own fixture guests, and manifests
-//! that name them as `{{probe}}`, `{{pg}}`, `{{kv-redis}}` and `{{subscriber}}`.
+//! that name them as `{{probe}}`, `{{pg}}`, `{{kv-redis}}`, `{{subscriber}}`, `{{mqtt}}`
+//! and `{{tcp}}`.
 
 #![allow(
     dead_code,
@@ -12,7 +13,7 @@ use std::sync::OnceLock;
 pub use redshop_testkit::*;
 
 /// The fixture guests under host/tests/guests.
-const FIXTURES: [&str; 4] = ["probe", "pg", "kv-redis", "subscriber"];
+const FIXTURES: [&str; 6] = ["probe", "pg", "kv-redis", "subscriber", "mqtt", "tcp"];
 
 /// Path of a fixture guest's `.wasm`, building all fixtures on first use.
 pub fn guest(name: &str) -> PathBuf {
