@@ -71,11 +71,7 @@ fn publish(app: &TestApp, route: &str, request: Value) -> (String, Vec<String>) 
 /// connection stays open while the client lives.
 fn subscribe(host_port: &str, filter: &str, login: Option<(&str, &str)>) -> (Client, Connection) {
     let (host, port) = host_port.rsplit_once(':').expect("host:port");
-    let mut options = MqttOptions::new(
-        unique("redshop_sub"),
-        host,
-        port.parse().expect("port"),
-    );
+    let mut options = MqttOptions::new(unique("redshop_sub"), host, port.parse().expect("port"));
     if let Some((user, password)) = login {
         options.set_credentials(user, password);
     }
@@ -144,9 +140,21 @@ fn each_qos_level_reaches_a_subscriber_and_the_twin_is_denied() {
     assert_eq!(
         got,
         [
-            (format!("{topic}/q0"), "payload 0".to_owned(), QoS::AtMostOnce),
-            (format!("{topic}/q1"), "payload 1".to_owned(), QoS::AtLeastOnce),
-            (format!("{topic}/q2"), "payload 2".to_owned(), QoS::ExactlyOnce),
+            (
+                format!("{topic}/q0"),
+                "payload 0".to_owned(),
+                QoS::AtMostOnce
+            ),
+            (
+                format!("{topic}/q1"),
+                "payload 1".to_owned(),
+                QoS::AtLeastOnce
+            ),
+            (
+                format!("{topic}/q2"),
+                "payload 2".to_owned(),
+                QoS::ExactlyOnce
+            ),
         ]
     );
 

@@ -99,7 +99,12 @@ pub fn options(
     let url = url::Url::parse(address).map_err(|_| AddressError::Malformed)?;
     // `MqttOptions` asserts on these two; a guest must not be able to panic the host.
     let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-    let value = |key: &str| query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let value = |key: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
     if value("inflight_num").is_some_and(|v| v.parse::<u16>() == Ok(0)) {
         return Err(AddressError::Options("inflight_num must not be 0".into()));
     }
@@ -108,7 +113,8 @@ pub fn options(
             "clean_session=false needs a client_id".into(),
         ));
     }
-    let mut options = MqttOptions::parse_url(address).map_err(|e| AddressError::Options(e.to_string()))?;
+    let mut options =
+        MqttOptions::parse_url(address).map_err(|e| AddressError::Options(e.to_string()))?;
     if !username.is_empty() {
         options.set_credentials(username, password);
     }
@@ -165,8 +171,13 @@ mod tests {
 
     #[test]
     fn keep_alive_is_capped_at_what_mqtt_can_carry() {
-        let o = options("mqtt://h?client_id=x", String::new(), String::new(), u64::MAX)
-            .expect("valid");
+        let o = options(
+            "mqtt://h?client_id=x",
+            String::new(),
+            String::new(),
+            u64::MAX,
+        )
+        .expect("valid");
         assert_eq!(o.keep_alive(), Duration::from_secs(u64::from(u16::MAX)));
         assert!(o.credentials().is_none(), "no username, no credentials");
     }

@@ -10,19 +10,22 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use wasmtime::component::{HasData, Linker, Resource};
-use wasmtime_wasi::p2::{DynPollable, SocketError};
 use wasmtime_wasi::p2::bindings::sockets::ip_name_lookup::{
     self, Host, HostResolveAddressStream, ResolveAddressStream,
 };
-use wasmtime_wasi::p2::bindings::sockets::network::{ErrorCode, IpAddress, Network};
+use wasmtime_wasi::p2::bindings::sockets::network::{
+    self, ErrorCode, HostNetwork, IpAddress, Network,
+};
+use wasmtime_wasi::p2::{DynPollable, SocketError};
 use wasmtime_wasi::sockets::WasiSocketsCtxView;
 
-use super::InstanceSockets;
+use super::{InstanceSockets, SocketPolicy};
 use crate::runtime::InstanceState;
 
 /// What the lookup functions see of an instance: wasmtime's socket context and ours.
 pub struct LookupView<'a> {
     wasi: WasiSocketsCtxView<'a>,
+    policy: &'a SocketPolicy,
     sockets: &'a mut InstanceSockets,
 }
 
@@ -46,7 +49,29 @@ fn view(state: &mut InstanceState) -> LookupView<'_> {
             ctx: state.wasi.sockets(),
             table: &mut state.table,
         },
+        policy: &state.component.sockets,
         sockets: &mut state.sockets,
+    }
+}
+
+// The lookup interface uses `network`'s types, so its view must answer for them too:
+// both go straight to wasmtime's implementation.
+impl network::Host for LookupView<'_> {
+    fn convert_error_code(&mut self, error: SocketError) -> wasmtime::Result<ErrorCode> {
+        network::Host::convert_error_code(&mut self.wasi, error)
+    }
+
+    fn network_error_code(
+        &mut self,
+        err: Resource<wasmtime::Error>,
+    ) -> wasmtime::Result<Option<ErrorCode>> {
+        network::Host::network_error_code(&mut self.wasi, err)
+    }
+}
+
+impl HostNetwork for LookupView<'_> {
+    fn drop(&mut self, network: Resource<Network>) -> wasmtime::Result<()> {
+        HostNetwork::drop(&mut self.wasi, network)
     }
 }
 
@@ -56,9 +81,9 @@ impl Host for LookupView<'_> {
         network: Resource<Network>,
         name: String,
     ) -> Result<Resource<ResolveAddressStream>, SocketError> {
-        if !self.sockets.policy.allows_lookup(&name) {
+        if !self.policy.allows_lookup(&name) {
             // The guest asked for a name its manifest does not list: its fault, its error.
-            tracing::warn!(component = %self.sockets.policy.component, %name, "name lookup denied: not in allowed_outbound_hosts");
+            tracing::warn!(component = %self.policy.component, %name, "name lookup denied: not in allowed_outbound_hosts");
             return Err(ErrorCode::PermanentResolverFailure.into());
         }
         let stream = Host::resolve_addresses(&mut self.wasi, network, name.clone())?;

@@ -52,10 +52,9 @@ pub struct SocketPolicy {
     udp: bool,
 }
 
-/// The socket state of one instance: its component's policy, and the addresses its name
-/// lookups produced (shared with the address check wasmtime calls).
+/// The socket state of one instance: the addresses its name lookups produced (shared with
+/// the address check wasmtime calls). Nothing is allocated for a closed policy.
 pub struct InstanceSockets {
-    policy: Arc<SocketPolicy>,
     resolved: Option<Arc<Mutex<Resolved>>>,
     /// Name being resolved by each open `resolve-address-stream`, by resource id.
     streams: std::collections::HashMap<u32, Arc<str>>,
@@ -101,7 +100,6 @@ impl SocketPolicy {
                 .allow_tcp(false)
                 .allow_udp(false);
             return InstanceSockets {
-                policy: self.clone(),
                 resolved: None,
                 streams: Default::default(),
             };
@@ -116,7 +114,6 @@ impl SocketPolicy {
                 Box::pin(std::future::ready(allowed))
             });
         InstanceSockets {
-            policy: self.clone(),
             resolved: Some(resolved),
             streams: Default::default(),
         }
@@ -175,5 +172,91 @@ impl SocketPolicy {
         }
         (self.tcp && self.hosts.allows_host("tcp", name))
             || (self.udp && self.hosts.allows_host("udp", name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmtime_wasi::sockets::SocketAddrUse::{
+        TcpAccept, TcpBind, TcpConnect, TcpListen, UdpBind, UdpReceive, UdpSend,
+    };
+
+    fn policy(entries: &[&str]) -> Arc<SocketPolicy> {
+        let hosts = AllowedHosts::parse(entries).expect("valid entries");
+        SocketPolicy::new(&Arc::from("test"), &hosts)
+    }
+
+    fn check(p: &SocketPolicy, addr: &str, use_: SocketAddrUse, names: &Mutex<Resolved>) -> bool {
+        p.check(addr.parse().expect("socket address"), use_, names)
+    }
+
+    #[test]
+    fn only_socket_schemes_open_sockets() {
+        assert!(policy(&[]).is_closed());
+        assert!(policy(&["postgres://127.0.0.1:5432", "redis://cache"]).is_closed());
+        assert!(!policy(&["*://127.0.0.1:7"]).is_closed());
+        let p = policy(&["tcp://127.0.0.1:7"]);
+        assert!(p.tcp && !p.udp);
+    }
+
+    #[test]
+    fn connections_need_a_matching_entry() {
+        let p = policy(&["tcp://127.0.0.1:7", "udp://10.0.0.53:53"]);
+        let names = Mutex::default();
+        assert!(check(&p, "127.0.0.1:7", TcpConnect, &names));
+        assert!(!check(&p, "127.0.0.1:8", TcpConnect, &names));
+        assert!(!check(&p, "127.0.0.2:7", TcpConnect, &names));
+        assert!(!check(&p, "10.0.0.53:53", TcpConnect, &names));
+        assert!(check(&p, "10.0.0.53:53", UdpSend, &names));
+        assert!(check(&p, "10.0.0.53:53", UdpReceive, &names));
+        assert!(!check(&p, "10.0.0.54:53", UdpReceive, &names));
+    }
+
+    #[test]
+    fn only_the_implicit_bind_passes_and_nothing_listens() {
+        let p = policy(&["*://*:*"]);
+        let names = Mutex::default();
+        assert!(check(&p, "0.0.0.0:0", TcpBind, &names));
+        assert!(check(&p, "[::]:0", UdpBind, &names));
+        assert!(!check(&p, "0.0.0.0:8080", TcpBind, &names));
+        assert!(!check(&p, "127.0.0.1:0", TcpBind, &names));
+        assert!(!check(&p, "0.0.0.0:0", TcpListen, &names));
+        assert!(!check(&p, "127.0.0.1:5000", TcpAccept, &names));
+    }
+
+    #[test]
+    fn a_resolved_listed_name_grants_its_addresses_on_its_ports() {
+        let p = policy(&["tcp://db.internal:5000"]);
+        let names = Mutex::new(Resolved::default());
+        assert!(!check(&p, "10.1.2.3:5000", TcpConnect, &names));
+        names
+            .lock()
+            .expect("lock")
+            .remember("10.1.2.3".parse().expect("ip"), &Arc::from("db.internal"));
+        assert!(check(&p, "10.1.2.3:5000", TcpConnect, &names));
+        assert!(!check(&p, "10.1.2.3:5001", TcpConnect, &names));
+        // An IPv4-mapped IPv6 address is the same peer.
+        assert!(check(&p, "[::ffff:10.1.2.3]:5000", TcpConnect, &names));
+    }
+
+    #[test]
+    fn lookups_only_for_listed_names() {
+        let p = policy(&["tcp://db.internal:5000", "tcp://*.cache.example:6379"]);
+        assert!(p.allows_lookup("db.internal"));
+        assert!(p.allows_lookup("eu.cache.example"));
+        assert!(p.allows_lookup("10.0.0.1"), "a literal needs no lookup");
+        assert!(!p.allows_lookup("example.com"));
+        assert!(!policy(&["postgres://db.internal"]).allows_lookup("db.internal"));
+    }
+
+    #[test]
+    fn the_resolved_table_is_bounded() {
+        let mut resolved = Resolved::default();
+        let name: Arc<str> = Arc::from("n.example");
+        for i in 0..(MAX_RESOLVED as u32 + 10) {
+            resolved.remember(IpAddr::from(i.to_be_bytes()), &name);
+        }
+        assert_eq!(resolved.0.len(), MAX_RESOLVED);
     }
 }

@@ -133,7 +133,9 @@ impl AllowedHosts {
 
     /// Does any entry name `scheme` (or `*`) as its scheme?
     pub fn allows_scheme(&self, scheme: &str) -> bool {
-        self.rules.iter().any(|(_, rule)| rule.allows_scheme(scheme))
+        self.rules
+            .iter()
+            .any(|(_, rule)| rule.allows_scheme(scheme))
     }
 
     /// May the component make relative (`/path`) or `http://self.alt`
