@@ -38,6 +38,11 @@ pub fn manifest(template: &str) -> String {
 }
 
 /// A spec running this package's `redshop` on `template` with fixtures substituted.
+/// `REDSHOP_TEST_BINARY` names another binary: where several checkouts share one target
+/// directory, the `redshop` cargo puts there is whichever checkout built last.
 pub fn spec(template: &str) -> AppSpec<'static> {
-    AppSpec::new(env!("CARGO_BIN_EXE_redshop"), manifest(template))
+    let binary = std::env::var_os("REDSHOP_TEST_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_redshop")));
+    AppSpec::new(binary, manifest(template))
 }
