@@ -166,7 +166,7 @@ fn each_qos_level_reaches_a_subscriber_and_the_twin_is_denied() {
             json!({ "address": address(&server), "messages": [{ "topic": format!("{topic}/denied"), "payload": "x", "qos": 1 }] }),
         );
         assert!(
-            open.starts_with("Err(ConnectionFailed(") && open.contains("is not permitted"),
+            open.starts_with("Err(Error::ConnectionFailed(") && open.contains("is not permitted"),
             "{route}: {open}"
         );
         assert!(results.is_empty(), "{route}: {results:?}");
@@ -188,7 +188,7 @@ fn malformed_addresses_are_invalid_address() {
         "not a url".to_owned(),
     ] {
         let (open, _) = publish(&app, "/allowed", json!({ "address": bad, "messages": [] }));
-        assert_eq!(open, "Err(InvalidAddress)", "{bad}");
+        assert_eq!(open, "Err(Error::InvalidAddress)", "{bad}");
     }
 }
 
@@ -211,7 +211,7 @@ fn a_closed_port_fails_the_publish_with_connection_failed() {
     assert_eq!(open, "Ok");
     assert_eq!(results.len(), 2);
     for r in &results {
-        assert!(r.starts_with("Err(ConnectionFailed("), "{results:?}");
+        assert!(r.starts_with("Err(Error::ConnectionFailed("), "{results:?}");
     }
 }
 
@@ -231,7 +231,7 @@ fn credentials_reach_the_broker() {
     );
     assert_eq!(open, "Ok");
     assert!(
-        results[0].starts_with("Err(ConnectionFailed(")
+        results[0].starts_with("Err(Error::ConnectionFailed(")
             && (results[0].contains("NotAuthorized") || results[0].contains("BadUserNamePassword")),
         "{results:?}"
     );
