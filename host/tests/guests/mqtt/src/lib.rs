@@ -37,7 +37,7 @@ fn handle(req: Request) -> Response {
                     };
                     let topic = m["topic"].as_str().unwrap_or_default();
                     let payload = m["payload"].as_str().unwrap_or_default().as_bytes();
-                    format!("{:?}", conn.publish(topic, &payload.to_vec(), qos))
+                    format!("{:?}", conn.publish(topic, payload, qos))
                 })
                 .collect();
             ("Ok".to_owned(), results)
