@@ -21,6 +21,7 @@ world host {
   import spin:sqlite/sqlite@3.0.0;
   import spin:postgres/postgres@3.0.0;
   import fermyon:spin/postgres@2.0.0;
+  import fermyon:spin/mqtt@2.0.0;
 }
 
 world redis-trigger {
@@ -63,6 +64,7 @@ fn main() {
         "fermyon:spin/key-value@2.0.0.store": crate::key_value::KvStore,
         "fermyon:spin/sqlite@2.0.0.connection": crate::sqlite::SqliteConnection,
         "spin:sqlite/sqlite@3.0.0.connection": crate::sqlite::SqliteConnection,
+        "fermyon:spin/mqtt@2.0.0.connection": crate::mqtt::MqttConnection,
     }},
 }});
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Make sure the servers the shop and its tests use are up: PostgreSQL on 127.0.0.1:5432
-# and Redis on 127.0.0.1:6379. A server already listening is left alone; one that is
+# Make sure the servers the shop and its tests use are up: PostgreSQL on 127.0.0.1:5432,
+# Redis on 127.0.0.1:6379 and Mosquitto (MQTT) on 127.0.0.1:1883. A server already listening is left alone; one that is
 # installed but stopped is started; one that is missing is installed from Debian's
 # packages (when running as root with apt-get) and started.
 set -euo pipefail
 
 PG_PORT="${PG_PORT:-5432}"
 REDIS_PORT="${REDIS_PORT:-6379}"
+MQTT_PORT="${MQTT_PORT:-1883}"
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -54,5 +55,23 @@ ensure_redis() {
   wait_for Redis "$REDIS_PORT"
 }
 
+ensure_mosquitto() {
+  listening "$MQTT_PORT" && return 0
+  # Debian puts the broker in /usr/sbin, which is not on every PATH.
+  local broker
+  broker=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+  if [ ! -x "$broker" ]; then
+    apt_install mosquitto
+    broker=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+  fi
+  # Loopback only, anonymous, nothing kept on disk: what the guest-program tests expect
+  # (a test that needs a password starts a broker of its own).
+  local conf="${TMPDIR:-/tmp}/redshop-mosquitto.conf"
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$MQTT_PORT" >"$conf"
+  "$broker" -d -c "$conf"
+  wait_for Mosquitto "$MQTT_PORT"
+}
+
 ensure_postgres
 ensure_redis
+ensure_mosquitto

@@ -3,6 +3,7 @@
 
 include!(concat!(env!("OUT_DIR"), "/spin_bindings.rs"));
 
+pub use fermyon::spin2_0_0::mqtt;
 pub use fermyon::spin2_0_0::{key_value, redis, variables};
 pub use spin::postgres4_0_0::postgres;
 

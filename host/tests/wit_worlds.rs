@@ -24,6 +24,8 @@ fn capability_fixtures_import_only_what_their_worlds_allow() {
         ("guest-pg", "pg"),
         ("guest-kv-redis", "kv-redis"),
         ("guest-subscriber", "subscriber"),
+        ("guest-mqtt", "mqtt"),
+        ("guest-tcp", "tcp"),
     ] {
         let extra = violations(&common::guest(guest), &fixture_wit(), world);
         assert!(

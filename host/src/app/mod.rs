@@ -33,6 +33,7 @@ use crate::postgres::{PgPools, PgTls};
 use crate::runtime::InstanceState;
 use crate::services::Services;
 use crate::sqlite::SqliteDatabases;
+use crate::sockets::SocketPolicy;
 use crate::variables::resolve_application;
 use redshop_spin::host_config_services::RedisTriggerConfig;
 
@@ -106,6 +107,8 @@ pub struct ComponentRuntime {
     pub files_dir: Option<PathBuf>,
     /// Its counters.
     pub metrics: ComponentMetrics,
+    /// What its `allowed_outbound_hosts` grants `wasi:sockets`.
+    pub sockets: Arc<SocketPolicy>,
 }
 
 /// The running application.
@@ -186,12 +189,14 @@ impl App {
         start_epoch_ticker(&engine);
         let mut linker = Linker::<InstanceState>::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        crate::sockets::add_to_linker(&mut linker)?;
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
         crate::variables::add_to_linker(&mut linker)?;
         crate::postgres::add_to_linker(&mut linker)?;
         crate::outbound_redis::add_to_linker(&mut linker)?;
         crate::key_value::add_to_linker(&mut linker)?;
         crate::sqlite::add_to_linker(&mut linker)?;
+        crate::mqtt::add_to_linker(&mut linker)?;
 
         let runtime_config_dir = opts
             .runtime_config
@@ -314,11 +319,13 @@ impl App {
                 .collect();
             env.extend(opts.env.iter().cloned());
             let files_dir = crate::app_files::stage(id, spec, &base, &files_root)?;
+            let component_id: Arc<str> = id.as_str().into();
+            let sockets = SocketPolicy::new(&component_id, &outbound);
 
             components.insert(
                 id.clone(),
                 Arc::new(ComponentRuntime {
-                    id: id.as_str().into(),
+                    id: component_id,
                     pre,
                     redis_pre,
                     key_value_stores: spec.key_value_stores.iter().cloned().collect(),
@@ -328,6 +335,7 @@ impl App {
                     env,
                     files_dir,
                     metrics: ComponentMetrics::default(),
+                    sockets,
                 }),
             );
         }

@@ -12,6 +12,7 @@ use crate::app::{App, ComponentRuntime};
 use crate::guest_log::GuestLog;
 use crate::outbound_http::OutboundHooks;
 use crate::services::Services;
+use crate::sockets::InstanceSockets;
 
 use super::RequestCtx;
 
@@ -27,6 +28,7 @@ pub struct InstanceState {
     pub(crate) services: Arc<Services>,
     /// SQLite connections this instance holds open (capped per instance).
     pub(crate) sqlite_connections: usize,
+    pub(crate) sockets: InstanceSockets,
 }
 
 impl InstanceState {
@@ -40,12 +42,9 @@ impl InstanceState {
         wasi.envs(&component.env)
             .stdout(GuestLog::stdout(&component.id, &ctx.request_id))
             .stderr(GuestLog::stderr(&component.id, &ctx.request_id));
-        // No raw sockets and no name lookups: a component reaches the network only through
-        // the allow-listed wasi-http, Postgres and Redis interfaces (the builder's default
-        // socket check already refuses every address).
-        wasi.allow_ip_name_lookup(false)
-            .allow_tcp(false)
-            .allow_udp(false);
+        // Raw sockets and name lookups only as far as `allowed_outbound_hosts` grants them
+        // (none for most components): the policy was built when the app was loaded.
+        let sockets = component.sockets.apply(&mut wasi);
         if let Some(dir) = &component.files_dir {
             wasi.preopened_dir(dir, "/", FsPerms::ReadOnly)?;
         }
@@ -62,6 +61,7 @@ impl InstanceState {
             component: component.clone(),
             services: app.services.clone(),
             sqlite_connections: 0,
+            sockets,
         })
     }
 }

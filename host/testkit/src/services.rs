@@ -206,3 +206,96 @@ fn pipe(mut from: TcpStream, mut to: TcpStream) {
         let _ = to.shutdown(std::net::Shutdown::Both);
     });
 }
+
+/// Where the test MQTT broker listens (`host:port`); override with `REDSHOP_TEST_MQTT`.
+pub fn mqtt_server() -> String {
+    std::env::var("REDSHOP_TEST_MQTT").unwrap_or_else(|_| "127.0.0.1:1883".into())
+}
+
+/// A Mosquitto of one test's own, on a free local port, that lets in only one user (the
+/// shared broker accepts anyone, so it cannot show that credentials reach the server).
+/// Stopped when dropped.
+pub struct PasswordBroker {
+    pub port: u16,
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl PasswordBroker {
+    /// Start it; panics with the broker's output if it does not come up.
+    pub fn start(username: &str, password: &str) -> PasswordBroker {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let passwd = dir.path().join("passwd");
+        let status = std::process::Command::new(mosquitto_tool("mosquitto_passwd"))
+            .arg("-c")
+            .arg("-b")
+            .arg(&passwd)
+            .args([username, password])
+            .status()
+            .expect("run mosquitto_passwd (scripts/services.sh installs mosquitto)");
+        assert!(status.success(), "mosquitto_passwd failed");
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        // As root, Mosquitto would switch to its own user, which cannot read a private
+        // temporary directory: tell it to stay.
+        // SAFETY: geteuid(2) has no preconditions and touches no memory.
+        let stay = if unsafe { libc::geteuid() } == 0 {
+            "user root\n"
+        } else {
+            ""
+        };
+        let conf = dir.path().join("mosquitto.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "{stay}listener {port} 127.0.0.1\nallow_anonymous false\npassword_file {}\npersistence false\n",
+                passwd.display()
+            ),
+        )
+        .expect("write mosquitto.conf");
+        let mut child = std::process::Command::new(mosquitto_tool("mosquitto"))
+            .arg("-c")
+            .arg(&conf)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start mosquitto (scripts/services.sh installs it)");
+        for _ in 0..250 {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return PasswordBroker {
+                    port,
+                    child,
+                    _dir: dir,
+                };
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                let mut err = String::new();
+                if let Some(mut stderr) = child.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut stderr, &mut err);
+                }
+                panic!("mosquitto exited ({status}): {err}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = child.kill();
+        panic!("mosquitto did not listen on 127.0.0.1:{port}");
+    }
+}
+
+impl Drop for PasswordBroker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A Mosquitto program: on `PATH`, or in /usr/sbin where Debian puts the broker.
+fn mosquitto_tool(name: &str) -> std::path::PathBuf {
+    let sbin = std::path::Path::new("/usr/sbin").join(name);
+    if sbin.is_file() {
+        return sbin;
+    }
+    name.into()
+}

@@ -1,5 +1,6 @@
 //! Host-test glue over `redshop-testkit`: the host's own fixture guests, and manifests
-//! that name them as `{{probe}}`, `{{pg}}`, `{{kv-redis}}` and `{{subscriber}}`.
+//! that name them as `{{probe}}`, `{{pg}}`, `{{kv-redis}}`, `{{subscriber}}`, `{{mqtt}}`
+//! and `{{tcp}}`.
 
 #![allow(
     dead_code,
@@ -12,7 +13,7 @@ use std::sync::OnceLock;
 pub use redshop_testkit::*;
 
 /// The fixture guests under host/tests/guests.
-const FIXTURES: [&str; 4] = ["probe", "pg", "kv-redis", "subscriber"];
+const FIXTURES: [&str; 6] = ["probe", "pg", "kv-redis", "subscriber", "mqtt", "tcp"];
 
 /// Path of a fixture guest's `.wasm`, building all fixtures on first use.
 pub fn guest(name: &str) -> PathBuf {
@@ -37,6 +38,11 @@ pub fn manifest(template: &str) -> String {
 }
 
 /// A spec running this package's `redshop` on `template` with fixtures substituted.
+/// `REDSHOP_TEST_BINARY` names another binary: where several checkouts share one target
+/// directory, the `redshop` cargo puts there is whichever checkout built last.
 pub fn spec(template: &str) -> AppSpec<'static> {
-    AppSpec::new(env!("CARGO_BIN_EXE_redshop"), manifest(template))
+    let binary = std::env::var_os("REDSHOP_TEST_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_redshop")));
+    AppSpec::new(binary, manifest(template))
 }

@@ -119,6 +119,25 @@ impl AllowedHosts {
         })
     }
 
+    /// May the component reach `host` with `scheme` on at least one port? This is the
+    /// question a name lookup asks: the port is not known until the connection.
+    pub fn allows_host(&self, scheme: &str, host: &str) -> bool {
+        let Some(host) = parse_request_host(host) else {
+            return false;
+        };
+        let chaining = matches!(&host, Host::Domain(d) if service_chaining_target(d).is_some());
+        self.rules.iter().any(|(_, rule)| {
+            (!chaining || rule.is_for_service_chaining()) && rule.allows_any_port(scheme, &host)
+        })
+    }
+
+    /// Does any entry name `scheme` (or `*`) as its scheme?
+    pub fn allows_scheme(&self, scheme: &str) -> bool {
+        self.rules
+            .iter()
+            .any(|(_, rule)| rule.allows_scheme(scheme))
+    }
+
     /// May the component make relative (`/path`) or `http://self.alt`
     /// requests over HTTP or HTTPS? (Spin checks `["http", "https"]`.)
     pub fn allows_self(&self) -> bool {

@@ -94,6 +94,11 @@ impl Rule {
         self.allows_scheme(scheme) && self.host.allows(host) && self.port.allows(port, scheme)
     }
 
+    /// Scheme and host allow the request on some port.
+    pub(super) fn allows_any_port(&self, scheme: &str, host: &Host) -> bool {
+        self.allows_scheme(scheme) && self.host.allows(host)
+    }
+
     pub(super) fn allows_scheme(&self, scheme: &str) -> bool {
         match &self.scheme {
             SchemeRule::Any => true,

@@ -193,3 +193,21 @@ fn insecure_allow_all_among_others_is_a_missing_scheme() {
     assert_eq!(err.entry, "insecure:allow-all");
     assert!(err.reason.starts_with("does not contain a scheme"));
 }
+
+#[test]
+fn host_checks_for_name_lookups_ignore_the_port() {
+    let h = hosts(&["tcp://db.internal:7000", "*://*.cache.example:6000..6010"]);
+    assert!(h.allows_host("tcp", "db.internal"));
+    assert!(h.allows_host("udp", "a.cache.example"));
+    assert!(!h.allows_host("udp", "db.internal"), "scheme still matters");
+    assert!(!h.allows_host("tcp", "other.internal"));
+    assert!(!hosts(&["*://*:*"]).allows_host("tcp", "cart.spin.internal"));
+}
+
+#[test]
+fn scheme_presence_covers_wildcards() {
+    assert!(hosts(&["*://127.0.0.1:7"]).allows_scheme("tcp"));
+    assert!(hosts(&["tcp://127.0.0.1:7"]).allows_scheme("tcp"));
+    assert!(!hosts(&["tcp://127.0.0.1:7"]).allows_scheme("udp"));
+    assert!(!hosts(&["postgres://db"]).allows_scheme("tcp"));
+}
