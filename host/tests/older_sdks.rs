@@ -5,8 +5,7 @@
 //! through `spin:postgres/postgres@3.0.0` and `fermyon:spin/postgres@2.0.0`, and outbound
 //! HTTP. Each has a no-permission twin whose errors reach the guest as errors, not traps.
 //!
-//! `REDSHOP_TEST_BINARY` runs another `redshop` binary than the one cargo built for this
-//! test (a copy, when several checkouts share one target directory).
+//! `REDSHOP_TEST_BINARY` runs another `redshop` binary (see `common::binary`).
 
 mod common;
 
@@ -19,13 +18,6 @@ use serde_json::{Value, json};
 
 /// The SDK majors with a guest, as their package names.
 const SDKS: [&str; 2] = ["sdk3", "sdk4"];
-
-/// The `redshop` under test.
-fn binary() -> PathBuf {
-    std::env::var_os("REDSHOP_TEST_BINARY")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| env!("CARGO_BIN_EXE_redshop").into())
-}
 
 /// Path of `guest-<sdk>`'s `.wasm`, building both on first use.
 fn old_guest(sdk: &str) -> PathBuf {
@@ -82,7 +74,7 @@ source = "{source}"
 /// that server's URL.
 fn start() -> (TestApp, String) {
     let upstream = common::upstream("upstream says hi");
-    let spec = common::AppSpec::new(binary(), manifest(upstream));
+    let spec = common::AppSpec::new(common::binary(), manifest(upstream));
     (
         TestApp::start(spec),
         format!("http://127.0.0.1:{upstream}/hello"),
@@ -283,7 +275,7 @@ source = "{source}"
 "#
     );
     let run = || {
-        let mut spec = common::AppSpec::new(binary(), m.clone());
+        let mut spec = common::AppSpec::new(common::binary(), m.clone());
         spec.args = vec!["--cache-dir".into(), cache.path().display().to_string()];
         let app = TestApp::start(spec);
         assert_eq!(
@@ -319,7 +311,7 @@ source = "{}"
 "#,
         module.display()
     );
-    let spec = common::AppSpec::new(binary(), m);
+    let spec = common::AppSpec::new(common::binary(), m);
     let output = TestApp::try_start(spec).err().expect("must not start");
     assert!(output.contains("component `bare`"), "{output}");
     assert!(output.contains("without a component type"), "{output}");

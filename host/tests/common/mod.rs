@@ -37,12 +37,16 @@ pub fn manifest(template: &str) -> String {
     text
 }
 
-/// A spec running this package's `redshop` on `template` with fixtures substituted.
-/// `REDSHOP_TEST_BINARY` names another binary: where several checkouts share one target
-/// directory, the `redshop` cargo puts there is whichever checkout built last.
-pub fn spec(template: &str) -> AppSpec<'static> {
-    let binary = std::env::var_os("REDSHOP_TEST_BINARY")
+/// The `redshop` under test: this package's, or the one `REDSHOP_TEST_BINARY` names (where
+/// several checkouts share one target directory, the `redshop` cargo puts there is
+/// whichever checkout built last).
+pub fn binary() -> PathBuf {
+    std::env::var_os("REDSHOP_TEST_BINARY")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_redshop")));
-    AppSpec::new(binary, manifest(template))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_redshop")))
+}
+
+/// A spec running the `redshop` under test on `template` with fixtures substituted.
+pub fn spec(template: &str) -> AppSpec<'static> {
+    AppSpec::new(binary(), manifest(template))
 }
