@@ -32,8 +32,8 @@ use crate::outbound_redis::RedisClients;
 use crate::postgres::{PgPools, PgTls};
 use crate::runtime::InstanceState;
 use crate::services::Services;
-use crate::sqlite::SqliteDatabases;
 use crate::sockets::SocketPolicy;
+use crate::sqlite::SqliteDatabases;
 use crate::variables::resolve_application;
 use redshop_spin::host_config_services::RedisTriggerConfig;
 
