@@ -1,4 +1,5 @@
-//! Spin's Postgres (`spin:postgres/postgres@4.0.0`) as the domain crate's [`Executor`].
+//! Spin's Postgres (`spin:postgres/postgres@4.0.0` through [`redshop_edge::pg`], safe from
+//! Spin 4.0's zero-row hang) as the domain crate's [`Executor`].
 //!
 //! Values move across 1:1 (every placeholder is cast to its value's type); a server error
 //! becomes a storage error naming its SQLSTATE. One message or request holds one
@@ -6,9 +7,9 @@
 //! guest's connection on one pooled server session until it is dropped, and rolls back
 //! anything a guest leaves open.
 
+use redshop_edge::pg::{Connection, DbValue, ParameterValue, PgError, QueryError};
 use redshop_notification::error::{DomainError, Result};
 use redshop_notification::sql::{Executor, Row, SqlValue, Stmt};
-use spin_sdk::pg4::{Connection, DbValue, ParameterValue, PgError, QueryError};
 
 use crate::config::DB_URL_VARIABLE;
 

@@ -1,4 +1,5 @@
-//! Spin's Postgres (`spin:postgres/postgres@4.0.0`) as the domain crate's statement executor.
+//! Spin's Postgres (`spin:postgres/postgres@4.0.0` through [`redshop_edge::pg`], safe from
+//! Spin 4.0's zero-row hang) as the domain crate's statement executor.
 //!
 //! The domain crate builds every statement and decodes every row; this module only moves
 //! values across and runs `BEGIN`/`COMMIT`/`ROLLBACK`. A connection is opened per step and
@@ -6,9 +7,9 @@
 //! for the product service (which needs one from the same pool) could starve the pool under
 //! load and deadlock the host.
 
+use redshop_edge::pg::{Connection, DbValue, ParameterValue, PgError, QueryError};
 use redshop_order::error::OrderError;
 use redshop_order::sql::{Row, SqlValue, Stmt, from_sqlstate};
-use spin_sdk::pg4::{Connection, DbValue, ParameterValue, PgError, QueryError};
 
 use crate::config::{DB_URL_VARIABLE, variable};
 

@@ -1,4 +1,5 @@
-//! Spin's Postgres (`spin:postgres/postgres@4.0.0`) as the domain crate's statement executor.
+//! Spin's Postgres (`spin:postgres/postgres@4.0.0` through [`redshop_edge::pg`], safe from
+//! Spin 4.0's zero-row hang) as the domain crate's statement executor.
 //!
 //! The domain crate builds every statement ([`Stmt`]) and decodes every row; this module only
 //! moves values across: [`SqlValue`] ⇄ `pg4` values, one `query` per statement, `BEGIN`/
@@ -12,9 +13,9 @@
 
 use std::cell::RefCell;
 
+use redshop_edge::pg::{Connection, DbValue, ParameterValue, PgError, QueryError};
 use redshop_product::error::DomainError;
 use redshop_product::sql::{Row, SqlValue, Stmt, TxPlan, run_plan};
-use spin_sdk::pg4::{Connection, DbValue, ParameterValue, PgError, QueryError};
 
 use crate::config::{DB_URL_VARIABLE, TX_ATTEMPTS};
 use crate::error::ApiError;

@@ -1,11 +1,12 @@
-//! Spin's Postgres (`spin:postgres/postgres@4.0.0`) as the executor of the domain crate's
+//! Spin's Postgres (`spin:postgres/postgres@4.0.0` through [`redshop_edge::pg`], safe from
+//! Spin 4.0's zero-row hang) as the executor of the domain crate's
 //! statements: values across 1:1, one `query` per statement, transactions with
 //! `BEGIN`/`COMMIT`/`ROLLBACK` on the one connection the request holds. Server errors are
 //! read once, by [`redshop_user::sql::from_sqlstate`].
 
+use redshop_edge::pg::{Connection, DbValue, ParameterValue, PgError, QueryError};
 use redshop_user::error::UserError;
 use redshop_user::sql::{Row, SqlValue, Stmt, from_sqlstate};
-use spin_sdk::pg4::{Connection, DbValue, ParameterValue, PgError, QueryError};
 
 use crate::config::DB_URL_VARIABLE;
 use crate::error::ApiError;

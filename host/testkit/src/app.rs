@@ -1,6 +1,15 @@
-//! A running `redshop up` for one test.
+//! A running `redshop up` — or real Spin's `spin up` — for one test.
+//!
+//! The same [`AppSpec`] runs on either runtime ([`Runtime`]), so a test written once checks
+//! both. Spin gets what a developer's `spin up` would: the manifest, the runtime config, the
+//! environment; never `redshop.toml`, the admin listener or the compile cache flag, which
+//! are redshop's own. Each Spin run has its own state and log directories inside the app's
+//! temporary directory, never `.spin/` in the checkout, and runs in a process group of its
+//! own: `spin up` starts one child process per trigger type, and a test that ends must not
+//! leave them serving.
 
 use std::io::{BufRead as _, BufReader, Read as _};
+use std::os::unix::process::CommandExt as _;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -8,24 +17,40 @@ use std::time::{Duration, Instant};
 
 use crate::build::target_dir;
 
-/// A running `redshop up`.
+/// Which runtime an [`AppSpec`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Runtime {
+    /// `redshop up` (the binary in [`AppSpec::binary`]).
+    #[default]
+    Redshop,
+    /// Real Spin's `spin up` (the binary in [`AppSpec::binary`], see [`crate::spin_binary`]).
+    Spin,
+}
+
+/// A running `redshop up` or `spin up`.
 pub struct TestApp {
     pub dir: tempfile::TempDir,
     pub base: String,
+    /// redshop's admin listener (none on Spin, which has none).
     pub admin: Option<String>,
+    pub runtime: Runtime,
     child: Child,
     logs: Arc<Mutex<String>>,
 }
 
 /// What to start.
 pub struct AppSpec<'a> {
-    /// The `redshop` binary.
+    /// The `redshop` binary, or the `spin` binary for [`Runtime::Spin`].
     pub binary: PathBuf,
+    pub runtime: Runtime,
     /// `spin.toml`, as written to the app directory.
     pub manifest: String,
     pub runtime_config: Option<&'a str>,
     pub host_config: Option<&'a str>,
     pub args: Vec<String>,
+    /// Files written into the app directory (the runtime's working directory) before it
+    /// starts, as `(name, contents)`: a `.env`, say.
+    pub files: Vec<(String, String)>,
     /// The host's environment, on top of `INHERITED_ENV` and `RUST_LOG=info`: nothing else
     /// from the environment of the test reaches it (a stray `SPIN_VARIABLE_*` must not
     /// change a result).
@@ -42,10 +67,12 @@ impl AppSpec<'_> {
     pub fn new(binary: impl Into<PathBuf>, manifest: impl Into<String>) -> Self {
         Self {
             binary: binary.into(),
+            runtime: Runtime::Redshop,
             manifest: manifest.into(),
             runtime_config: None,
             host_config: None,
             args: Vec::new(),
+            files: Vec::new(),
             env: Vec::new(),
         }
     }
@@ -64,18 +91,37 @@ impl TestApp {
     pub fn try_start(spec: AppSpec<'_>) -> Result<TestApp, String> {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("spin.toml"), &spec.manifest).expect("write manifest");
+        for (name, contents) in &spec.files {
+            std::fs::write(dir.path().join(name), contents).expect("write app file");
+        }
         let mut cmd = Command::new(&spec.binary);
-        cmd.current_dir(dir.path())
-            .args([
-                "up",
-                "--from",
-                "spin.toml",
-                "--listen",
-                "127.0.0.1:0",
-                "--admin-listen",
-                "127.0.0.1:0",
-            ])
-            .args(&spec.args)
+        cmd.current_dir(dir.path());
+        match spec.runtime {
+            Runtime::Redshop => {
+                cmd.args([
+                    "up",
+                    "--from",
+                    "spin.toml",
+                    "--listen",
+                    "127.0.0.1:0",
+                    "--admin-listen",
+                    "127.0.0.1:0",
+                ]);
+                if !spec.args.iter().any(|a| a == "--cache-dir") {
+                    cmd.arg("--cache-dir")
+                        .arg(target_dir().join("redshop-test-cache"));
+                }
+            }
+            Runtime::Spin => {
+                cmd.args(["up", "--from", "spin.toml", "--listen", "127.0.0.1:0"])
+                    .arg("--state-dir")
+                    .arg(dir.path().join("spin-state"))
+                    .arg("--log-dir")
+                    .arg(dir.path().join("spin-logs"))
+                    .process_group(0);
+            }
+        }
+        cmd.args(&spec.args)
             .env_clear()
             .envs(
                 INHERITED_ENV
@@ -85,16 +131,15 @@ impl TestApp {
             .env("RUST_LOG", "info")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        if !spec.args.iter().any(|a| a == "--cache-dir") {
-            cmd.arg("--cache-dir")
-                .arg(target_dir().join("redshop-test-cache"));
-        }
         if let Some(rc) = spec.runtime_config {
             std::fs::write(dir.path().join("runtime-config.toml"), rc)
                 .expect("write runtime config");
             cmd.args(["--runtime-config-file", "runtime-config.toml"]);
         }
-        if let Some(hc) = spec.host_config {
+        if let Some(hc) = spec
+            .host_config
+            .filter(|_| spec.runtime == Runtime::Redshop)
+        {
             std::fs::write(dir.path().join("redshop.toml"), hc).expect("write host config");
         }
         for (k, v) in &spec.env {
@@ -130,17 +175,21 @@ impl TestApp {
                 return Err(out);
             }
             if let Some(addr) = line.trim().strip_prefix("Serving ") {
-                let base = addr.to_owned();
+                let base = addr.trim().to_owned();
                 // Drain the rest of stdout so the host never blocks on a full pipe.
                 std::thread::spawn(move || {
                     let mut sink = String::new();
                     let _ = stdout.read_to_string(&mut sink);
                 });
-                let admin = wait_for_admin(&logs);
+                let admin = match spec.runtime {
+                    Runtime::Redshop => wait_for_admin(&logs),
+                    Runtime::Spin => None,
+                };
                 return Ok(TestApp {
                     dir,
                     base,
                     admin,
+                    runtime: spec.runtime,
                     child,
                     logs,
                 });
@@ -197,6 +246,10 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if self.runtime == Runtime::Spin {
+            // `spin up` and the trigger processes it started share its process group.
+            signal_group(self.child.id(), libc::SIGKILL);
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -238,5 +291,13 @@ pub fn signal(pid: u32, sig: i32) {
     // SAFETY: kill(2) with a pid we spawned; no memory is shared.
     unsafe {
         libc::kill(pid as i32, sig);
+    }
+}
+
+/// Send `sig` to every process of the group `pgid` leads.
+pub fn signal_group(pgid: u32, sig: i32) {
+    // SAFETY: kill(2) on a process group we created; no memory is shared.
+    unsafe {
+        libc::kill(-(pgid as i32), sig);
     }
 }

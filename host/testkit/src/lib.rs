@@ -9,8 +9,10 @@ mod build;
 mod http;
 pub mod pg_cluster;
 pub mod services;
+mod spin;
 pub mod wit;
 
-pub use app::{AppSpec, INHERITED_ENV, TestApp};
+pub use app::{AppSpec, INHERITED_ENV, Runtime, TestApp};
 pub use build::{build_guest_workspace, build_wasm, redshop_binary, target_dir, workspace_dir};
 pub use http::{header, header_values, post_json, send, send_body, upstream};
+pub use spin::{SPIN_VARIABLE, spin_binary};

@@ -1,5 +1,7 @@
 //! Test fixture: runs the Postgres statements a test sends it, on one connection, and
 //! reports every result and error as the guest sees them (Rust `Debug` of the WIT values).
+//! With `"via": "edge"` the statements go through `redshop_edge::pg`, the helper every shop
+//! component uses, instead of spin-sdk's connection.
 
 #![expect(
     unsafe_code,
@@ -9,9 +11,39 @@
 use serde_json::{Value, json};
 use spin_sdk::http::{IntoResponse, Request, Response};
 use spin_sdk::http_component;
-use spin_sdk::pg4::{Connection, Interval, ParameterValue as P, RangeBoundKind};
+use spin_sdk::pg4::{Connection, Interval, ParameterValue as P, PgError, RangeBoundKind, RowSet};
 
-/// Body: `{"address": "...", "opens": N, "steps": [{"sql": "...", "params": [...], "mode": "query"|"execute"}]}`.
+/// The connection the statements run on: spin-sdk's own, or the shop's edge helper.
+enum Conn {
+    Raw(Connection),
+    Edge(redshop_edge::pg::Connection),
+}
+
+impl Conn {
+    fn open(address: &str, edge: bool) -> Result<Self, PgError> {
+        Ok(if edge {
+            Self::Edge(redshop_edge::pg::Connection::open(address)?)
+        } else {
+            Self::Raw(Connection::open(address)?)
+        })
+    }
+
+    fn query(&self, sql: &str, params: &[P]) -> Result<RowSet, PgError> {
+        match self {
+            Self::Raw(c) => c.query(sql, params),
+            Self::Edge(c) => c.query(sql, params),
+        }
+    }
+
+    fn execute(&self, sql: &str, params: &[P]) -> Result<u64, PgError> {
+        match self {
+            Self::Raw(c) => c.execute(sql, params),
+            Self::Edge(c) => c.execute(sql, params),
+        }
+    }
+}
+
+/// Body: `{"address": "...", "via": "edge"?, "opens": N, "steps": [{"sql": "...", "params": [...], "mode": "query"|"execute"}]}`.
 #[http_component]
 fn handle(req: Request) -> Response {
     let body: Value = match serde_json::from_slice(req.body()) {
@@ -25,7 +57,7 @@ fn handle(req: Request) -> Response {
             return reply(200, json!({ "open_error": format!("{e:?}") }));
         }
     }
-    let conn = match Connection::open(address) {
+    let conn = match Conn::open(address, body["via"] == "edge") {
         Ok(c) => c,
         Err(e) => return reply(200, json!({ "open_error": format!("{e:?}") })),
     };
