@@ -1,5 +1,6 @@
-//! The notification component as the production app runs it: private HTTP, subscribed to
-//! both event channels through their variables, and built to import nothing beyond its
+//! The notification component as the production app runs it: private HTTP, its consumer
+//! (`notification-consumer`, the same `.wasm`) subscribed to both event channels through
+//! their variables, and built to import nothing beyond its
 //! WIT world while exporting both handlers.
 
 use redshop_e2e::notification::notification_wasm;
@@ -23,7 +24,7 @@ fn production_manifest_keeps_notification_private_and_subscribed_to_both_channel
         .triggers
         .redis
         .iter()
-        .filter(|t| t.component == "notification")
+        .filter(|t| t.component == "notification-consumer")
         .map(|t| t.channel.as_str())
         .collect();
     channels.sort_unstable();
@@ -31,15 +32,28 @@ fn production_manifest_keeps_notification_private_and_subscribed_to_both_channel
         channels,
         ["{{ order_events_channel }}", "{{ user_events_channel }}"]
     );
-    let component = &manifest.components["notification"];
-    assert_eq!(
-        component.variables.get("db_url").map(String::as_str),
-        Some("{{ notification_db_url }}")
+    assert!(
+        manifest
+            .triggers
+            .redis
+            .iter()
+            .all(|t| t.component != "notification"),
+        "the consumer is a component of its own"
     );
-    assert_eq!(
-        component.allowed_outbound_hosts,
-        vec!["postgres://127.0.0.1:5432".to_owned()]
-    );
+    for id in ["notification", "notification-consumer"] {
+        let component = &manifest.components[id];
+        assert_eq!(component.source, "target/wasm/notification.wasm", "{id}");
+        assert_eq!(
+            component.variables.get("db_url").map(String::as_str),
+            Some("{{ notification_db_url }}"),
+            "{id}"
+        );
+        assert_eq!(
+            component.allowed_outbound_hosts,
+            vec!["postgres://127.0.0.1:5432".to_owned()],
+            "{id}"
+        );
+    }
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The order component as the production app declares it: private, chaining only to
-//! `product` and `user`, subscribed to the user-event channel, configured through the
-//! documented variables, and built to import nothing beyond its WIT world.
+//! `product` and `user`, configured through the documented variables, its user-event
+//! consumer a component of its own (`order-consumer`, the same `.wasm` without chaining),
+//! and built to import nothing beyond its WIT world.
 
 use redshop_e2e::order::wasm;
 use redshop_spin::Manifest;
@@ -22,14 +23,14 @@ fn production_manifest_keeps_the_order_service_private_with_its_grants() {
         .collect();
     assert_eq!(http.len(), 1);
     assert_eq!(http[0].route, HttpRoute::Private);
-    let redis: Vec<_> = manifest
-        .triggers
-        .redis
-        .iter()
-        .filter(|t| t.component == "order")
-        .collect();
-    assert_eq!(redis.len(), 1, "one subscription: the user events");
-    assert_eq!(redis[0].channel, "{{ user_events_channel }}");
+    assert!(
+        manifest
+            .triggers
+            .redis
+            .iter()
+            .all(|t| t.component != "order"),
+        "the component that chains has no message trigger (Spin's Redis trigger refuses it)"
+    );
 
     let order = &manifest.components["order"];
     assert_eq!(
@@ -57,6 +58,37 @@ fn production_manifest_keeps_the_order_service_private_with_its_grants() {
     assert!(
         !order.variables.contains_key("user_service_url"),
         "production chains to the user component"
+    );
+}
+
+#[test]
+fn the_order_services_event_consumer_is_its_own_component_without_chaining() {
+    let manifest = production_manifest();
+    let redis: Vec<_> = manifest
+        .triggers
+        .redis
+        .iter()
+        .filter(|t| t.component == "order-consumer")
+        .collect();
+    assert_eq!(redis.len(), 1, "one subscription: the user events");
+    assert_eq!(redis[0].channel, "{{ user_events_channel }}");
+    assert!(
+        !manifest
+            .triggers
+            .http
+            .iter()
+            .any(|t| t.component == "order-consumer"),
+        "no HTTP route"
+    );
+    let consumer = &manifest.components["order-consumer"];
+    assert_eq!(consumer.source, manifest.components["order"].source);
+    assert_eq!(
+        consumer.allowed_outbound_hosts,
+        ["postgres://127.0.0.1:5432"]
+    );
+    assert_eq!(
+        consumer.variables.iter().collect::<Vec<_>>(),
+        [(&"db_url".to_owned(), &"{{ order_db_url }}".to_owned())]
     );
 }
 

@@ -79,6 +79,17 @@ pub enum ManifestError {
         /// What is wrong.
         message: String,
     },
+    /// A trigger type runs a component with a host requirement it cannot meet: service
+    /// chaining outside the HTTP trigger. Spin's wording (crates/trigger/src/cli.rs).
+    #[error(
+        "This application requires the following features that are not available in this version of the '{trigger_type}' trigger: {requirements}"
+    )]
+    UnmetHostRequirements {
+        /// `redis`.
+        trigger_type: String,
+        /// Comma-separated, as Spin lists them (`local_service_chaining`).
+        requirements: String,
+    },
     /// A trigger names a component that is not defined.
     #[error("{trigger}: component `{component}` is not defined in the manifest")]
     UnknownComponent {

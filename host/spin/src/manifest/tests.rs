@@ -347,3 +347,31 @@ fn from_file_reports_the_path() {
             .starts_with("failed to read Spin app manifest /nonexistent/spin.toml")
     );
 }
+
+#[test]
+fn a_component_a_redis_trigger_runs_may_not_need_service_chaining() {
+    let manifest = |hosts: &str| {
+        format!(
+            "spin_manifest_version = 2\n[application]\nname = \"a\"\n\
+             [[trigger.http]]\nroute = \"/\"\ncomponent = \"c\"\n\
+             [[trigger.redis]]\nchannel = \"events\"\naddress = \"redis://x\"\ncomponent = \"c\"\n\
+             [component.c]\nsource = \"c.wasm\"\nallowed_outbound_hosts = [{hosts}]\n"
+        )
+    };
+    // Spin 4.0.2's words at `spin up` (crates/trigger/src/cli.rs).
+    let refused = "This application requires the following features that are not available in this version of the 'redis' trigger: local_service_chaining";
+    for hosts in [
+        "\"http://stock.spin.internal\"",
+        "\"postgres://db\", \"http://*.spin.internal\"",
+        "\"https://stock.spin.internal:8443\"",
+    ] {
+        assert_eq!(parse_err(&manifest(hosts)), refused, "{hosts}");
+    }
+    // Other hosts (`*://*:*` grants no chaining), or the same chaining component behind an
+    // HTTP trigger only, are accepted.
+    for hosts in ["\"postgres://db\"", "\"http://*:*\""] {
+        assert!(Manifest::parse(&manifest(hosts)).is_ok(), "{hosts}");
+    }
+    let http_only = with_component_fields("allowed_outbound_hosts = [\"http://*.spin.internal\"]");
+    assert!(Manifest::parse(&http_only).is_ok());
+}

@@ -11,6 +11,10 @@ use crate::outbound::AllowedHosts;
 use crate::routes::WELL_KNOWN_PREFIX;
 use crate::template::Template;
 
+/// Spin's name for the host requirement of a component that chains
+/// (`spin_locked_app::locked::SERVICE_CHAINING_KEY`).
+const SERVICE_CHAINING_REQUIREMENT: &str = "local_service_chaining";
+
 /// Runs every check; returns the warnings Spin would print.
 pub(super) fn validate(m: &Manifest) -> Result<Vec<String>, ManifestError> {
     let mut warnings = Vec::new();
@@ -88,6 +92,16 @@ fn check_triggers(m: &Manifest) -> Result<(), ManifestError> {
     for (i, t) in m.triggers.redis.iter().enumerate() {
         let label = format!("[[trigger.redis]] #{}", i + 1);
         known(label.clone(), &t.component)?;
+        // Only the HTTP trigger supports service chaining (crates/locked-app/src/locked.rs,
+        // `ensure_needs_only`): Spin refuses to start the Redis trigger otherwise.
+        if AllowedHosts::requires_service_chaining(
+            &m.components[&t.component].allowed_outbound_hosts,
+        ) {
+            return Err(ManifestError::UnmetHostRequirements {
+                trigger_type: "redis".into(),
+                requirements: SERVICE_CHAINING_REQUIREMENT.into(),
+            });
+        }
         check_template(&label, "channel", &t.channel, &m.variables)?;
         match &t.address {
             Some(address) => check_template(&label, "address", address, &m.variables).map(drop)?,

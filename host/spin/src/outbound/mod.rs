@@ -152,6 +152,17 @@ impl AllowedHosts {
         })
     }
 
+    /// Does a component with these raw manifest entries need service chaining? Spin's
+    /// loader marks such a component with the `local_service_chaining` host requirement
+    /// (crates/loader/src/local.rs, `requires_service_chaining`): any entry that parses
+    /// and names `*.spin.internal` or a host under it. Templated entries do not parse
+    /// before rendering, so they never count, as in Spin.
+    pub fn requires_service_chaining<S: AsRef<str>>(entries: &[S]) -> bool {
+        entries
+            .iter()
+            .any(|e| Rule::parse(e.as_ref()).is_ok_and(|r| r.is_for_service_chaining()))
+    }
+
     /// The components this allow-list lets the component chain to.
     pub fn chaining_targets(&self) -> ChainingTargets {
         let mut targets = BTreeSet::new();
