@@ -205,6 +205,12 @@ fn chaining_reaches_a_private_component_when_allowed() {
     assert_eq!(header(&inner, "spin-component-route"), Some(""));
     assert_eq!(header(&inner, "spin-client-addr"), Some("0.0.0.0:0"));
     assert_eq!(inner["path_and_query"], "/inner/path?q=1");
+    // Spin strips `Host` before chaining: no `host`, and a full URL on `localhost`.
+    assert_eq!(header(&inner, "host"), None, "{inner}");
+    assert_eq!(
+        header(&inner, "spin-full-url"),
+        Some("http://localhost/inner/path?q=1")
+    );
 }
 
 #[test]

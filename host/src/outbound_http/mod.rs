@@ -72,7 +72,7 @@ impl OutboundHooks {
     fn chain(
         &self,
         target: &str,
-        request: http::Request<WasiBody>,
+        mut request: http::Request<WasiBody>,
         options: Option<RequestOptions>,
     ) -> Result<ResponseFuture, Error> {
         let uri = request.uri();
@@ -94,6 +94,10 @@ impl OutboundHooks {
             tracing::warn!(component = %self.component.id, target, "service chaining to a component that is not running here");
             return Err(Error::DestinationNotFound);
         };
+        // Spin removes `Host` from every outbound request before its chaining interceptor
+        // sees it (factor-outbound-http, `prepare_request`), so a chained callee gets no
+        // `host` and a `spin-full-url` on `localhost`; so does ours.
+        request.headers_mut().remove(http::header::HOST);
         self.dispatch_in_process(callee, None, request, options)
     }
 

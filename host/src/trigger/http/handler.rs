@@ -200,13 +200,13 @@ pub(crate) async fn dispatch(
     response
 }
 
-/// `spin-full-url`: scheme, the request's `Host`, path and query.
+/// `spin-full-url`: scheme, the request's `Host` (`localhost` without one: a chained
+/// request, as in Spin's `prepare_request_headers`), path and query.
 fn full_url<B>(req: &http::Request<B>) -> String {
     let host = req
         .headers()
         .get(http::header::HOST)
         .and_then(|h| h.to_str().ok())
-        .or_else(|| req.uri().authority().map(|a| a.as_str()))
         .unwrap_or("localhost");
     let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
     format!("http://{host}{path}")
