@@ -28,3 +28,12 @@ export SHOP_UP="$CARGO_TARGET_DIR/debug/shop-up"
 export DBCTL="$CARGO_TARGET_DIR/debug/dbctl"
 
 node --test --test-concurrency=1 shop.test.mjs
+# The same story on real Spin when REDSHOP_TEST_SPIN names a `spin` binary (relative paths
+# are taken from the repository root, as the Rust tests take them).
+if [ -n "${REDSHOP_TEST_SPIN:-}" ]; then
+  spin="$REDSHOP_TEST_SPIN"
+  case "$spin" in /*) ;; *) spin="$root/$spin" ;; esac
+  SHOP_SPIN="$spin" node --test --test-concurrency=1 shop.test.mjs
+else
+  echo "browser tests: skipped on real Spin: set REDSHOP_TEST_SPIN to a spin binary to run them there too" >&2
+fi

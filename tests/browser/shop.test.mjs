@@ -20,7 +20,10 @@ import { chromium } from "playwright-core";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
-const shots = join(here, "screenshots");
+// SHOP_SPIN names a `spin` binary: the same story then runs on real Spin (run.sh does both).
+const SPIN = process.env.SHOP_SPIN ?? "";
+const RUNTIME = SPIN ? "spin" : "redshop";
+const shots = SPIN ? join(here, "screenshots", "spin") : join(here, "screenshots");
 mkdirSync(shots, { recursive: true });
 
 const SHOP_UP = process.env.SHOP_UP ?? join(process.env.HOME ?? "", ".cache/redshop-target/debug/shop-up");
@@ -40,7 +43,7 @@ const state = {};
 
 function startShop() {
   return new Promise((resolve, reject) => {
-    const child = spawn(SHOP_UP, [], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(SHOP_UP, SPIN ? ["--spin", SPIN] : [], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     const log = createWriteStream(join(shots, "shop.log"));
     child.stderr.pipe(log);
     let out = "";
@@ -133,7 +136,7 @@ async function settle(page, success, name) {
   }
 }
 
-describe("the storefront in a browser", () => {
+describe(`the storefront in a browser, on ${RUNTIME}`, () => {
   before(async () => {
     // SHOP_URL and SHOP_PID reuse a shop-up that is already running (while developing).
     shop = process.env.SHOP_URL ? { url: process.env.SHOP_URL, child: { pid: Number(process.env.SHOP_PID) }, spawned: false } : await startShop();

@@ -42,7 +42,7 @@ use std::time::Duration;
 
 use redshop_dbctl::{SeedOptions, Service};
 use redshop_testkit::services::{Relay, TestDb, TestKeys, redis_server, unique};
-use redshop_testkit::{AppSpec, TestApp, build_wasm, redshop_binary, workspace_dir};
+use redshop_testkit::{AppSpec, Runtime, TestApp, build_wasm, redshop_binary, workspace_dir};
 use redshop_token::{AccessClaims, Jwks, Role, SessionRecord, SigningKeys};
 use serde_json::Value;
 use uuid::Uuid;
@@ -72,6 +72,8 @@ pub struct ShopBuilder {
     variables: Vec<(String, String)>,
     relayed: Vec<String>,
     host_config: Option<String>,
+    spin: Option<PathBuf>,
+    dotenv: bool,
 }
 
 /// A running shop.
@@ -125,6 +127,8 @@ impl Default for ShopBuilder {
             variables: Vec::new(),
             relayed: Vec::new(),
             host_config: None,
+            spin: None,
+            dotenv: false,
         }
     }
 }
@@ -169,6 +173,20 @@ impl ShopBuilder {
         self
     }
 
+    /// Runs the shop on real Spin (this `spin` binary, see `redshop_testkit::spin_binary`)
+    /// instead of redshop: same manifest, runtime config, variables and databases.
+    pub fn on_spin(mut self, spin: PathBuf) -> Self {
+        self.spin = Some(spin);
+        self
+    }
+
+    /// The signing key comes the way `make up` provides it: `scripts/keys.sh` writes it to
+    /// `.env` in the app directory, and no `SPIN_VARIABLE_JWT_SIGNING_KEYS` is set.
+    pub fn signing_key_from_env_file(mut self) -> Self {
+        self.dotenv = true;
+        self
+    }
+
     pub fn start(self) -> Shop {
         Shop::launch(self)
     }
@@ -193,7 +211,15 @@ impl Shop {
             .collect();
         let built = build_wasm(&to_build);
         let keys = TestKeys::new();
-        let signing_keys = new_signing_key();
+        let dotenv = b.dotenv.then(env_file_from_keys_script);
+        let signing_keys = match &dotenv {
+            Some(text) => text
+                .lines()
+                .find_map(|l| l.strip_prefix("SPIN_VARIABLE_JWT_SIGNING_KEYS="))
+                .expect("keys.sh wrote the signing key")
+                .to_owned(),
+            None => new_signing_key(),
+        };
         let order_events_channel = unique("redshop_test_order_events");
         let user_events_channel = unique("redshop_test_user_events");
         let mut env = vec![
@@ -206,7 +232,6 @@ impl Shop {
                 "USER_EVENTS_CHANNEL".to_owned(),
                 user_events_channel.clone(),
             ),
-            ("JWT_SIGNING_KEYS".to_owned(), signing_keys.clone()),
             ("REDIS_URL".to_owned(), redis_server()),
         ];
         let mut dbs = Vec::new();
@@ -231,9 +256,25 @@ impl Shop {
             ));
             dbs.push(((*service).to_owned(), db));
         }
+        if dotenv.is_none() {
+            env.push(("JWT_SIGNING_KEYS".to_owned(), signing_keys.clone()));
+        }
         env.extend(b.variables.iter().cloned());
         let manifest = manifest(&b, &built, &relays);
-        let mut spec = AppSpec::new(redshop_binary(), manifest);
+        let mut spec = match &b.spin {
+            Some(spin) => {
+                let mut spec = AppSpec::new(spin.clone(), manifest);
+                spec.runtime = Runtime::Spin;
+                spec
+            }
+            None => AppSpec::new(redshop_binary(), manifest),
+        };
+        let runtime_config = std::fs::read_to_string(workspace_dir().join("runtime-config.toml"))
+            .expect("read runtime-config.toml");
+        spec.runtime_config = Some(&runtime_config);
+        if let Some(text) = dotenv {
+            spec.files.push((".env".to_owned(), text));
+        }
         spec.env = env
             .into_iter()
             .map(|(k, v)| (format!("SPIN_VARIABLE_{}", k.to_uppercase()), v))
@@ -256,7 +297,44 @@ impl Shop {
         if !b.components.iter().any(|c| c == "user") || b.replaced.contains_key("user") {
             shop.put_jwks();
         }
+        shop.wait_until_subscribed(&b);
         shop
+    }
+
+    /// Waits until the event consumers among the components have subscribed to their
+    /// channels, so an event published by the first request has a receiver.
+    fn wait_until_subscribed(&self, b: &ShopBuilder) {
+        let has = |service: &str| {
+            b.components.iter().any(|c| c == service) && !b.replaced.contains_key(service)
+        };
+        let mut channels = Vec::new();
+        if has("notification") {
+            channels.extend([&self.order_events_channel, &self.user_events_channel]);
+        }
+        if has("order") {
+            channels.push(&self.user_events_channel);
+        }
+        if channels.is_empty() {
+            return;
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let mut cmd = redis::cmd("PUBSUB");
+            cmd.arg("NUMSUB");
+            for c in &channels {
+                cmd.arg(c.as_str());
+            }
+            let counts: Vec<(String, i64)> = cmd.query(&mut self.keys.conn()).expect("NUMSUB");
+            if counts.iter().all(|(_, n)| *n >= 1) {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the event consumers never subscribed ({counts:?}):\n{}",
+                self.app.logs()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// The app's base URL (`http://127.0.0.1:<port>`).
@@ -461,6 +539,20 @@ fn plain(address: String) -> String {
     }
 }
 
+/// What `scripts/keys.sh` (run by `make keys`) writes into a new `.env`.
+fn env_file_from_keys_script() -> String {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join(".env");
+    let status = std::process::Command::new("bash")
+        .arg(workspace_dir().join("scripts/keys.sh"))
+        .arg(&file)
+        .env_remove("SPIN_VARIABLE_JWT_SIGNING_KEYS")
+        .status()
+        .expect("run scripts/keys.sh");
+    assert!(status.success(), "scripts/keys.sh failed");
+    std::fs::read_to_string(&file).expect("read the .env keys.sh wrote")
+}
+
 /// A fresh `jwt_signing_keys` value: one key of 32 random bytes.
 pub fn new_signing_key() -> String {
     let mut seed = Vec::with_capacity(32);
@@ -483,7 +575,13 @@ pub fn now_secs() -> u64 {
 fn manifest(b: &ShopBuilder, built: &Path, relays: &[(String, Relay)]) -> String {
     let text = std::fs::read_to_string(workspace_dir().join("spin.toml")).expect("read spin.toml");
     let mut doc: toml::Table = text.parse().expect("spin.toml is TOML");
-    let chosen = |id: &str| b.components.iter().any(|c| c == id);
+    // An event consumer (`order-consumer`) runs its service's `.wasm` and comes with it,
+    // unless that service is replaced by a fixture, which serves HTTP only.
+    let chosen = |id: &str| {
+        let service = service_of(id);
+        b.components.iter().any(|c| c == service)
+            && (service == id || !b.replaced.contains_key(service))
+    };
     let pg = pg_host_port();
     let redis_addr = redis_server();
     let redis_host = redis_addr.trim_end_matches('/').to_owned();
@@ -493,11 +591,9 @@ fn manifest(b: &ShopBuilder, built: &Path, relays: &[(String, Relay)]) -> String
             let Some(c) = component.as_table_mut() else {
                 continue;
             };
-            let wasm = b
-                .replaced
-                .get(id)
-                .cloned()
-                .unwrap_or_else(|| built.join(format!("{}.wasm", id.replace('-', "_"))));
+            let wasm = b.replaced.get(id).cloned().unwrap_or_else(|| {
+                built.join(format!("{}.wasm", service_of(id).replace('-', "_")))
+            });
             c.insert("source".into(), wasm.display().to_string().into());
             c.remove("build");
             if let Some(toml::Value::Array(files)) = c.get_mut("files") {
@@ -529,14 +625,12 @@ fn manifest(b: &ShopBuilder, built: &Path, relays: &[(String, Relay)]) -> String
         }
     }
     if let Some(toml::Value::Table(triggers)) = doc.get_mut("trigger") {
-        for (kind, list) in triggers.iter_mut() {
-            // A replacement (a test fixture) serves HTTP only: its message triggers go.
-            let keep = |id: &str| chosen(id) && (kind == "http" || !b.replaced.contains_key(id));
+        for (_, list) in triggers.iter_mut() {
             if let toml::Value::Array(items) = list {
                 items.retain(|t| {
                     t.get("component")
                         .and_then(toml::Value::as_str)
-                        .is_some_and(keep)
+                        .is_some_and(chosen)
                 });
             }
         }
@@ -551,4 +645,10 @@ fn manifest(b: &ShopBuilder, built: &Path, relays: &[(String, Relay)]) -> String
         redis.insert("address".into(), redis_host.clone().into());
     }
     toml::to_string(&doc).expect("manifest TOML")
+}
+
+/// The service a component belongs to: `order` for `order` and for its event consumer
+/// `order-consumer` (spin.toml, "The event consumers").
+pub fn service_of(id: &str) -> &str {
+    id.strip_suffix("-consumer").unwrap_or(id)
 }
