@@ -18,6 +18,9 @@ pub fn stage(
     if component.files.is_empty() {
         return Ok(None);
     }
+    // Spin checks mounts against the application directory as an absolute path; so do we
+    // (`--from spin.toml` gives an empty `base`, which every path would start with).
+    let base = &absolute(base)?;
     let root = state_dir.join("files").join(id);
     if root.exists() {
         std::fs::remove_dir_all(&root).with_context(|| format!("clearing {}", root.display()))?;
@@ -39,7 +42,7 @@ pub fn stage(
                 for entry in matches {
                     let path = entry.with_context(|| format!("component `{id}`: field `files`"))?;
                     let Ok(relative) = path.strip_prefix(base) else {
-                        continue;
+                        bail!("component `{id}`: {}", outside(&full.to_string_lossy()));
                     };
                     if excluded.iter().any(|p| p.matches_path(relative)) {
                         continue;
@@ -60,11 +63,39 @@ pub fn stage(
                         "component `{id}`: field `files`: destination `{destination}` leaves the mount"
                     );
                 }
-                copy_into(&base.join(source), &root.join(dest))?;
+                let from = base.join(source);
+                if !from.starts_with(base) {
+                    let shown = if from.is_dir() {
+                        from.join("**/*")
+                    } else {
+                        from.clone()
+                    };
+                    bail!("component `{id}`: {}", outside(&shown.to_string_lossy()));
+                }
+                copy_into(&from, &root.join(dest))?;
             }
         }
     }
     Ok(Some(root))
+}
+
+/// `path` made absolute against the working directory (an empty path is the directory
+/// itself: the manifest's directory when `--from spin.toml` names no directory).
+fn absolute(path: &Path) -> std::io::Result<PathBuf> {
+    if path.as_os_str().is_empty() {
+        std::env::current_dir()
+    } else {
+        std::path::absolute(path)
+    }
+}
+
+/// Spin's refusal of a mount source outside the manifest's directory (crates/loader,
+/// `copy_glob`): the check is on the path as written, joined to the application directory,
+/// so an absolute path elsewhere is refused and a symlink inside the directory is not.
+fn outside(pattern: &str) -> String {
+    format!(
+        "{pattern} cannot be mapped because it is outside the application directory. Files must be within the application directory."
+    )
 }
 
 fn copy_into(from: &Path, to: &Path) -> anyhow::Result<()> {

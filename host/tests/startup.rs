@@ -113,3 +113,50 @@ fn second_start_uses_the_compilation_cache() {
         "{second}"
     );
 }
+
+#[test]
+fn a_files_mount_outside_the_application_directory_is_refused_as_spin_refuses_it() {
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::fs::write(outside.path().join("index.html"), "<p>hi</p>").expect("write");
+    let manifest = TWO.replace(
+        "[component.alone]\n",
+        &format!(
+            "[component.alone]\nfiles = [{{ source = \"{}\", destination = \"/\" }}]\n",
+            outside.path().display()
+        ),
+    );
+    let output = TestApp::try_start(common::spec(&manifest))
+        .err()
+        .expect("must not start");
+    // Spin 4.0.2's words (crates/loader/src/local.rs, `copy_glob`).
+    let words = format!(
+        "{}/**/* cannot be mapped because it is outside the application directory. \
+         Files must be within the application directory.",
+        outside.path().display()
+    );
+    assert!(output.contains(&words), "{output}");
+    assert!(output.contains("alone"), "{output}");
+    // A pattern that reaches outside is refused too, not skipped.
+    let pattern = TWO.replace(
+        "[component.alone]\n",
+        &format!(
+            "[component.alone]\nfiles = [\"{}/*.html\"]\n",
+            outside.path().display()
+        ),
+    );
+    let output = TestApp::try_start(common::spec(&pattern))
+        .err()
+        .expect("must not start");
+    assert!(output.contains("outside the application directory"), "{output}");
+
+    // Inside the application directory, the same files are served.
+    let mut spec = common::spec(&TWO.replace(
+        "[component.alone]\n",
+        "[component.alone]\nfiles = [{ source = \"site\", destination = \"/\" }]\n",
+    ));
+    spec.copies.push((outside.path().to_owned(), "site".to_owned()));
+    let app = TestApp::start(spec);
+    let (status, out) = app.get_json("/alone/x?op=file&path=/index.html");
+    assert_eq!(status, 200);
+    assert_eq!(out["content"], "<p>hi</p>");
+}

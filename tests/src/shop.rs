@@ -275,6 +275,12 @@ impl Shop {
         if let Some(text) = dotenv {
             spec.files.push((".env".to_owned(), text));
         }
+        // `files` mounts stay relative and inside the app directory, as Spin requires: the
+        // built web shop is copied there.
+        if b.components.iter().any(|c| c == "storefront") {
+            spec.copies
+                .push((workspace_dir().join("frontend/dist"), "frontend/dist".to_owned()));
+        }
         spec.env = env
             .into_iter()
             .map(|(k, v)| (format!("SPIN_VARIABLE_{}", k.to_uppercase()), v))
@@ -596,14 +602,6 @@ fn manifest(b: &ShopBuilder, built: &Path, relays: &[(String, Relay)]) -> String
             });
             c.insert("source".into(), wasm.display().to_string().into());
             c.remove("build");
-            if let Some(toml::Value::Array(files)) = c.get_mut("files") {
-                for file in files.iter_mut().filter_map(toml::Value::as_table_mut) {
-                    if let Some(src) = file.get("source").and_then(toml::Value::as_str) {
-                        let abs = workspace_dir().join(src).display().to_string();
-                        file.insert("source".into(), abs.into());
-                    }
-                }
-            }
             let relay = relays.iter().find(|(s, _)| s == id).map(|(_, r)| r.addr());
             if let Some(toml::Value::Array(hosts)) = c.get_mut("allowed_outbound_hosts") {
                 hosts.retain(

@@ -62,7 +62,9 @@ impl Drop for Site {
     }
 }
 
-fn manifest(dist: &Path, extra: &str) -> String {
+/// The app, with the site's `dist` copied into the app directory as `dist` (a `files`
+/// mount must lie inside it).
+fn manifest(extra: &str) -> String {
     format!(
         r#"spin_manifest_version = 2
 [application]
@@ -74,18 +76,16 @@ component = "storefront"
 
 [component.storefront]
 source = "{wasm}"
-files = [{{ source = "{dist}", destination = "/" }}]
+files = [{{ source = "dist", destination = "/" }}]
 {extra}"#,
         wasm = storefront_wasm().display(),
-        dist = dist.display(),
     )
 }
 
 fn start(site: &Site, extra: &str) -> TestApp {
-    TestApp::start(AppSpec::new(
-        redshop_binary(),
-        manifest(&site.dist(), extra),
-    ))
+    let mut spec = AppSpec::new(redshop_binary(), manifest(extra));
+    spec.copies.push((site.dist(), "dist".to_owned()));
+    TestApp::start(spec)
 }
 
 /// A response read off the wire.

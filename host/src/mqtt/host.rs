@@ -24,11 +24,12 @@ impl HostConnection for InstanceState {
             return Ok(Err(Error::InvalidAddress));
         };
         if !self.component.outbound.allows(&scheme, &host, port) {
-            // Spin's answer to a denied address; the log names the host, not the URL,
-            // which may carry a password.
+            // Spin's answer to a denied address, which quotes the address exactly as the
+            // guest wrote it (the guest knows its own password); the log names the host
+            // only, never the URL, which may carry one.
             tracing::warn!(component = %self.component.id, %host, "mqtt address denied: not in allowed_outbound_hosts");
             return Ok(Err(Error::ConnectionFailed(format!(
-                "address {scheme}://{host} is not permitted"
+                "address {address} is not permitted"
             ))));
         }
         let options = match options(&address, username, password, keep_alive_interval_in_secs) {

@@ -51,6 +51,10 @@ pub struct AppSpec<'a> {
     /// Files written into the app directory (the runtime's working directory) before it
     /// starts, as `(name, contents)`: a `.env`, say.
     pub files: Vec<(String, String)>,
+    /// Directories copied into the app directory before it starts, as `(from, to)` with
+    /// `to` relative: a `files` mount must lie inside the application directory (Spin
+    /// refuses one outside it, and so does redshop).
+    pub copies: Vec<(PathBuf, String)>,
     /// The host's environment, on top of `INHERITED_ENV` and `RUST_LOG=info`: nothing else
     /// from the environment of the test reaches it (a stray `SPIN_VARIABLE_*` must not
     /// change a result).
@@ -73,6 +77,7 @@ impl AppSpec<'_> {
             host_config: None,
             args: Vec::new(),
             files: Vec::new(),
+            copies: Vec::new(),
             env: Vec::new(),
         }
     }
@@ -93,6 +98,9 @@ impl TestApp {
         std::fs::write(dir.path().join("spin.toml"), &spec.manifest).expect("write manifest");
         for (name, contents) in &spec.files {
             std::fs::write(dir.path().join(name), contents).expect("write app file");
+        }
+        for (from, to) in &spec.copies {
+            copy_dir(from, &dir.path().join(to));
         }
         let mut cmd = Command::new(&spec.binary);
         cmd.current_dir(dir.path());
@@ -299,5 +307,19 @@ pub fn signal_group(pgid: u32, sig: i32) {
     // SAFETY: kill(2) on a process group we created; no memory is shared.
     unsafe {
         libc::kill(-(pgid as i32), sig);
+    }
+}
+
+/// Copies the directory tree `from` to `to`.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("create copy target");
+    for entry in std::fs::read_dir(from).expect("read copy source") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
     }
 }
