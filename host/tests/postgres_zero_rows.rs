@@ -78,6 +78,7 @@ fn shapes() -> Vec<Value> {
         q("SELECT count(*) AS n FROM log"),
         x("COMMIT"),
         q("SELECT note FROM items WHERE id = 3"),
+        q("EXPLAIN SELECT id FROM items WHERE id > 100"),
     ]
 }
 
@@ -136,6 +137,8 @@ fn check_edge_results(results: &[Value]) {
     assert_eq!(rows(&results[10]), none);
     assert_eq!(rows(&results[11]), [["Int64(1)"]], "one insert into log");
     assert_eq!(rows(&results[13]), [["Str(\"z\")"]]);
+    // EXPLAIN cannot be wrapped and always has a row: it goes as it is.
+    assert!(!rows(&results[14]).is_empty(), "{}", results[14]);
 }
 
 #[test]

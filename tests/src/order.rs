@@ -42,7 +42,8 @@ pub struct Options {
     pub redis_relay: bool,
     /// Subscribe the order component to the test's user-event channel.
     pub user_events: bool,
-    /// `[postgres] max_connections` of the host: the server is shared with other tests.
+    /// `[postgres] max_connections` of the host (its budget over both databases): the
+    /// server is shared with other tests.
     pub max_pg_connections: u32,
 }
 
@@ -52,7 +53,7 @@ impl Default for Options {
             payment_mode: "approve",
             redis_relay: false,
             user_events: false,
-            max_pg_connections: 16,
+            max_pg_connections: 32,
         }
     }
 }
@@ -464,8 +465,16 @@ fn manifest(
     } else {
         String::new()
     };
+    // As in spin.toml: the user-event consumer is the same `.wasm` as a component of its
+    // own without chaining grants (Spin's Redis trigger refuses a component that chains).
     let user_sub = if options.user_events {
-        format!("[[trigger.redis]]\nchannel = \"{user_channel}\"\ncomponent = \"order\"\n")
+        format!(
+            "[[trigger.redis]]\nchannel = \"{user_channel}\"\ncomponent = \"order-consumer\"\n\n\
+             [component.order-consumer]\nsource = \"{order}\"\n\
+             allowed_outbound_hosts = [\"postgres://{pg}\"]\n\
+             [component.order-consumer.variables]\ndb_url = \"{{{{ order_db_url }}}}\"\n",
+            order = order.display()
+        )
     } else {
         String::new()
     };

@@ -27,7 +27,8 @@
 //! refuses a data-modifying `WITH` below the top level.
 //!
 //! A data-modifying statement without `RETURNING` (and any other command) has no rows to
-//! wait for and goes to `execute`, which Spin answers from the command tag.
+//! wait for and goes to `execute`, which Spin answers from the command tag. `EXPLAIN` and
+//! `SHOW` always answer with a row and cannot be wrapped, so they go to `query` unchanged.
 //!
 //! **Removing it.** Once a Spin release with #3673 is what users run (the guest-program test
 //! `spin_zero_row_query` in `host/tests/` reports whether the given `spin` still hangs),
@@ -45,6 +46,9 @@ pub enum Plan {
     /// Through `query`, rewritten so at least one row comes back; the rows go through
     /// [`unwrap_rows`] afterwards.
     Guarded(String),
+    /// Through `query` as it is: the command always answers with at least one row
+    /// (`EXPLAIN` its plan, `SHOW` its setting), and cannot stand in a `WITH`.
+    AlwaysRows,
     /// Through `execute`: the statement returns no rows at all.
     NoRows,
 }
@@ -60,6 +64,9 @@ pub fn plan(sql: &str) -> Plan {
     let returns_rows = match first {
         // A parenthesised query: `(SELECT …) UNION ALL (SELECT …)`.
         Token::Group => true,
+        Token::Word(w) if main == 0 && matches!(w.as_str(), "EXPLAIN" | "SHOW") => {
+            return Plan::AlwaysRows;
+        }
         Token::Word(w) => match w.as_str() {
             "SELECT" | "VALUES" | "TABLE" => true,
             "INSERT" | "UPDATE" | "DELETE" | "MERGE" => tokens[main..]
@@ -171,7 +178,7 @@ mod tests {
     fn guarded(sql: &str) -> String {
         match plan(sql) {
             Plan::Guarded(s) => s,
-            Plan::NoRows => panic!("{sql:?} was planned as NoRows"),
+            other => panic!("{sql:?} was planned as {other:?}"),
         }
     }
 
@@ -265,6 +272,16 @@ mod tests {
     fn a_trailing_comment_cannot_swallow_the_wrapper() {
         let s = guarded("SELECT 1 -- the end");
         assert!(s.contains("SELECT 1 -- the end\n)\nSELECT"), "{s}");
+    }
+
+    #[test]
+    fn explain_and_show_go_as_they_are() {
+        assert_eq!(
+            plan("EXPLAIN SELECT 1 FROM t WHERE a = $1"),
+            Plan::AlwaysRows
+        );
+        assert_eq!(plan("explain (format json) select 1"), Plan::AlwaysRows);
+        assert_eq!(plan("SHOW statement_timeout"), Plan::AlwaysRows);
     }
 
     #[test]

@@ -37,6 +37,7 @@ impl Connection {
                 });
                 Ok(set)
             }
+            Plan::AlwaysRows => self.inner.query(statement, params),
             Plan::NoRows => {
                 self.inner.execute(statement, params)?;
                 Ok(RowSet {
