@@ -38,10 +38,14 @@ pub fn build_engine(pooling: &PoolingConfig, max_instance_memory: u64) -> anyhow
         .total_memories(pooling.total_memories)
         .total_tables(pooling.total_tables)
         .total_stacks(pooling.total_component_instances)
+        // A component instance creates several core instances (its module, shims,
+        // adapters), counted by wasmtime against their own limit: size it so they never
+        // run out before component instances do (app/capacity.rs).
         .total_core_instances(
             pooling
-                .total_memories
-                .max(pooling.total_component_instances),
+                .total_component_instances
+                .saturating_mul(pooling.max_core_instances_per_component)
+                .max(pooling.total_memories),
         )
         .max_core_instances_per_component(pooling.max_core_instances_per_component)
         .max_memories_per_component(pooling.max_core_instances_per_component)

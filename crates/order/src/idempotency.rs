@@ -24,9 +24,13 @@ use crate::error::{OrderError, Result};
 
 /// How long a key is remembered.
 pub const KEY_TTL_SECONDS: i64 = 24 * 60 * 60;
-/// How long a duplicate waits for the first request (the host's default request deadline is
-/// 30 s; the payment provider's slow mode takes 2 s).
-pub const WAIT_FOR_FIRST_MS: u64 = 20_000;
+/// How long a duplicate waits for the first request. Shorter than the gateway's upstream
+/// deadline (`gateway_upstream_timeout_ms`, 5 s by default), so a retry gets its original's
+/// answer, or a clear `409 checkout_in_progress`, from this service, never a `504` from the
+/// gateway; longer than a checkout takes even in a flash sale (the host queues a burst
+/// before the gateway, so the original is running by the time its retry waits) and than
+/// the payment provider's 2 s slow mode.
+pub const WAIT_FOR_FIRST_MS: u64 = 4_000;
 /// Pause between two looks at the claim while waiting.
 pub const POLL_INTERVAL_MS: u64 = 50;
 /// After this long in progress a claim is abandoned: far beyond any request deadline, so a

@@ -4,10 +4,18 @@
 
 use serde::Deserialize;
 
-/// Connections per Postgres address. Spin allows 64 per address per component; one pool
-/// shared by every component of the app needs fewer, and PostgreSQL's default
-/// `max_connections` is 100, which several services share.
-pub const DEFAULT_PG_MAX_CONNECTIONS: u32 = 32;
+/// PostgreSQL connections one redshop process may hold, over every database it uses.
+/// PostgreSQL's default `max_connections` is 100, three of them reserved for superusers;
+/// 40 leaves room for a second replica (2 × 40 = 80), `psql`, `dbctl` and monitoring.
+/// With more replicas, give each `floor((server max_connections − reserve) / replicas)`.
+pub const DEFAULT_PG_MAX_CONNECTIONS: u32 = 40;
+/// How long a pooled connection may sit unused before it is closed (down to
+/// [`DEFAULT_PG_MIN_IDLE_CONNECTIONS`] per database): after a burst, the server gets its
+/// connections back within a minute.
+pub const DEFAULT_PG_IDLE_TIMEOUT_MS: u64 = 30_000;
+/// Connections kept open per database when idle, so the next request does not pay a
+/// handshake.
+pub const DEFAULT_PG_MIN_IDLE_CONNECTIONS: u32 = 1;
 /// Time to establish a Postgres connection before the guest gets `connection-failed`.
 /// 5 s: long enough for a loaded server, short enough that a request does not hang.
 pub const DEFAULT_PG_CONNECT_TIMEOUT_MS: u64 = 5_000;
@@ -29,12 +37,19 @@ pub const DEFAULT_TRIGGER_MAX_BACKOFF_MS: u64 = 5_000;
 /// Delay between attempts to re-subscribe after Redis went away.
 pub const DEFAULT_TRIGGER_RECONNECT_MS: u64 = 500;
 
-/// `[postgres]`: the pool behind `spin:postgres/postgres`.
+/// `[postgres]`: the pools behind `spin:postgres/postgres`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PostgresConfig {
-    /// Pooled connections per address. Default [`DEFAULT_PG_MAX_CONNECTIONS`].
+    /// Connections this process may hold over all databases together, split evenly
+    /// among the database addresses in use. Default [`DEFAULT_PG_MAX_CONNECTIONS`].
     pub max_connections: u32,
+    /// Idle time after which a pooled connection is closed. Default
+    /// [`DEFAULT_PG_IDLE_TIMEOUT_MS`].
+    pub idle_timeout_ms: u64,
+    /// Connections per database kept open when idle. Default
+    /// [`DEFAULT_PG_MIN_IDLE_CONNECTIONS`].
+    pub min_idle_connections: u32,
     /// Connect timeout. Default [`DEFAULT_PG_CONNECT_TIMEOUT_MS`].
     pub connect_timeout_ms: u64,
     /// Statement timeout. Default [`DEFAULT_PG_STATEMENT_TIMEOUT_MS`].
@@ -45,6 +60,8 @@ impl Default for PostgresConfig {
     fn default() -> Self {
         Self {
             max_connections: DEFAULT_PG_MAX_CONNECTIONS,
+            idle_timeout_ms: DEFAULT_PG_IDLE_TIMEOUT_MS,
+            min_idle_connections: DEFAULT_PG_MIN_IDLE_CONNECTIONS,
             connect_timeout_ms: DEFAULT_PG_CONNECT_TIMEOUT_MS,
             statement_timeout_ms: DEFAULT_PG_STATEMENT_TIMEOUT_MS,
         }

@@ -37,6 +37,7 @@ use crate::sqlite::SqliteDatabases;
 use crate::variables::resolve_application;
 use redshop_spin::host_config_services::RedisTriggerConfig;
 
+pub mod capacity;
 mod resolve;
 
 pub use resolve::RedisSubscription;
@@ -81,6 +82,8 @@ pub struct Limits {
     pub drain_timeout: Duration,
     /// Requests from outside handled at once; more wait up to `queue_timeout`, then 503.
     pub max_concurrent_requests: usize,
+    /// Requests waiting for a slot at most; one more is refused at once.
+    pub max_queued_requests: usize,
     /// How long a request past `max_concurrent_requests` waits for a slot.
     pub queue_timeout: Duration,
 }
@@ -353,6 +356,49 @@ impl App {
         let router = Router::build(routes).context("building the HTTP router")?;
 
         let limits = &host_config.limits;
+        // Admission: as many outside requests as the pool can serve whole longest chains
+        // for, next to the Redis trigger's messages (`capacity`).
+        let public: HashSet<String> = manifest
+            .triggers
+            .http
+            .iter()
+            .filter(|t| matches!(t.route, HttpRoute::Path(_)))
+            .map(|t| t.component.clone())
+            .collect();
+        let nodes: Vec<capacity::Node<'_>> = components
+            .values()
+            .map(|c| capacity::Node {
+                id: &c.id[..],
+                outbound: &c.outbound,
+                public: public.contains(&*c.id),
+                http: c.pre.is_some(),
+            })
+            .collect();
+        let capacity = capacity::plan(
+            usize::try_from(limits.max_concurrent_requests).unwrap_or(1),
+            usize::try_from(host_config.pooling.total_component_instances).unwrap_or(0),
+            capacity::longest_chain(&nodes),
+            redis_subscriptions.len() * crate::trigger::redis::MAX_IN_FLIGHT,
+        )
+        .map_err(anyhow::Error::msg)?;
+        drop(nodes);
+        if capacity.admitted < usize::try_from(limits.max_concurrent_requests).unwrap_or(0) {
+            tracing::warn!(
+                configured = limits.max_concurrent_requests,
+                admitted = capacity.admitted,
+                longest_chain = capacity.longest_chain,
+                "[limits] max_concurrent_requests lowered to what [pooling] can serve"
+            );
+        }
+        // The database addresses the components are configured with: the Postgres budget
+        // is split among them from the start (`postgres` module).
+        let databases: std::collections::BTreeSet<&str> = components
+            .values()
+            .flat_map(|c| c.variables.values())
+            .filter(|v| v.starts_with("postgres://") || v.starts_with("postgresql://"))
+            .map(String::as_str)
+            .collect();
+        let expected_databases = databases.len();
         report.elapsed = start.elapsed();
         Ok(Arc::new(App {
             name: manifest.application.name.clone(),
@@ -365,14 +411,19 @@ impl App {
                 max_instance_memory: usize::try_from(max_instance_memory).unwrap_or(usize::MAX),
                 max_request_body_bytes: limits.max_request_body_bytes,
                 drain_timeout: Duration::from_millis(limits.drain_timeout_ms),
-                max_concurrent_requests: usize::try_from(limits.max_concurrent_requests)
-                    .unwrap_or(1)
-                    .max(1),
+                max_concurrent_requests: capacity.admitted,
+                max_queued_requests: usize::try_from(limits.max_queued_requests)
+                    .unwrap_or(usize::MAX),
                 queue_timeout: Duration::from_millis(limits.queue_timeout_ms),
             },
             metrics: Metrics::default(),
             services: Arc::new(Services {
-                pg: PgPools::new(host_config.postgres.clone(), pg_tls),
+                pg: PgPools::new(
+                    host_config.postgres.clone(),
+                    pg_tls,
+                    expected_databases,
+                    Duration::from_millis(limits.request_timeout_ms),
+                ),
                 redis: RedisClients::new(host_config.redis.clone()),
                 kv,
                 sqlite,

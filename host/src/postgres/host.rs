@@ -60,12 +60,13 @@ impl InstanceState {
         let connection = self.table.get_mut(conn)?;
         connection.observe(statement);
         let reset = connection.needs_reset;
+        let component = &self.component.id;
         let Some(client) = connection.client() else {
             return Ok(Err(Error::ConnectionFailed("connection is closed".into())));
         };
         let preparing = async {
             if reset {
-                super::session::reset_and_prepare(client, statement).await
+                super::session::reset_and_prepare(client, component, statement).await
             } else {
                 client.prepare_cached(statement).await
             }

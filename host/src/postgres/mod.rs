@@ -11,7 +11,17 @@
 //! trapped inside one), it is rolled back first, and discarded if that fails.
 //!
 //! Connections are shared by every component that uses an address, so each lease starts
-//! from a clean session: `DISCARD ALL`, sent with the lease's first statement (`session`).
+//! from a clean session: `DISCARD ALL`, sent with the lease's first statement (`session`),
+//! which also names the session after the component (`application_name`).
+//!
+//! **One budget for the process.** `[postgres] max_connections` bounds the connections
+//! this process holds over all databases together, so a shop of four databases cannot
+//! open four times its share of the server. The rule: the budget is split evenly among the
+//! database addresses, counting those the app's component variables name (known at
+//! start-up) and any other a guest opens; when a new address appears, every pool shrinks
+//! to the new share. A guest that finds its pool busy waits for a connection, up to the
+//! request deadline, instead of failing. Connections idle for `idle_timeout_ms` are closed,
+//! down to `min_idle_connections` per address.
 //!
 //! Statements are prepared once per lease and cached, and parameters are converted
 //! to the types the server expects for them (an `int32` for a `bigint` column is widened,
@@ -53,6 +63,11 @@ pub struct PgPools {
     tls: PgTls,
     by_address: Mutex<HashMap<(String, Option<String>), Pool>>,
     opened: Arc<AtomicU64>,
+    /// Database addresses the app's variables name: the budget is split among at least
+    /// this many from the start.
+    expected_addresses: usize,
+    /// How long `open` waits for a busy pool: the request deadline.
+    wait: Duration,
 }
 
 /// Why `open` failed; each becomes `connection-failed` for the guest.
@@ -68,14 +83,35 @@ pub enum OpenError {
 }
 
 impl PgPools {
-    /// No pools yet.
-    pub fn new(config: PostgresConfig, tls: PgTls) -> Arc<Self> {
+    /// No pools yet. `expected_addresses`: how many database addresses the app's
+    /// variables name; `wait`: how long `open` may wait for a connection.
+    pub fn new(
+        config: PostgresConfig,
+        tls: PgTls,
+        expected_addresses: usize,
+        wait: Duration,
+    ) -> Arc<Self> {
         Arc::new(Self {
             config,
             tls,
             by_address: Mutex::new(HashMap::new()),
             opened: Arc::new(AtomicU64::new(0)),
+            expected_addresses,
+            wait,
         })
+    }
+
+    /// Each address's share of the budget when `addresses` are in use: an even split,
+    /// rounded down, and never below one connection.
+    fn share(&self, addresses: usize) -> usize {
+        let budget = usize::try_from(self.config.max_connections).unwrap_or(1);
+        (budget / addresses.max(self.expected_addresses).max(1)).max(1)
+    }
+
+    /// Connections open now, idle or leased, over every pool.
+    pub async fn connections_open(&self) -> usize {
+        let map = self.by_address.lock().await;
+        map.values().map(|p| p.status().size).sum()
     }
 
     /// Physical connections opened so far, across all pools (for metrics and tests).
@@ -93,11 +129,18 @@ impl PgPools {
         if let Some(pool) = map.get(&key) {
             return Ok(pool.clone());
         }
+        // A new address: every pool gets the smaller share, so the sum stays in budget.
+        let share = self.share(map.len() + 1);
+        for pool in map.values() {
+            pool.resize(share);
+        }
         let (rest, mode) = split_ssl_mode(address).map_err(OpenError::Address)?;
         let mut pg: tokio_postgres::Config = rest
             .parse()
             .map_err(|e: tokio_postgres::Error| OpenError::Address(e.to_string()))?;
         pg.ssl_mode(mode.driver());
+        // Until a lease names it after its component (`session`).
+        pg.application_name("redshop");
         let timeout = Duration::from_millis(self.config.connect_timeout_ms);
         pg.connect_timeout(timeout);
         // The server enforces the statement bound too, so a runaway query stops there
@@ -126,12 +169,10 @@ impl PgPools {
         };
         let opened = self.opened.clone();
         let pool = Pool::builder(manager)
-            .max_size(
-                usize::try_from(self.config.max_connections)
-                    .unwrap_or(1)
-                    .max(1),
-            )
-            .wait_timeout(Some(timeout))
+            .max_size(share)
+            // A busy pool is waited for, up to the request deadline (which ends the wait
+            // anyway when it passes).
+            .wait_timeout(Some(self.wait))
             .create_timeout(Some(timeout))
             .recycle_timeout(Some(timeout))
             .runtime(Runtime::Tokio1)
@@ -142,6 +183,11 @@ impl PgPools {
             .build()
             .map_err(|e| OpenError::Unavailable(e.to_string()))?;
         map.insert(key, pool.clone());
+        close_idle_connections(
+            pool.clone(),
+            Duration::from_millis(self.config.idle_timeout_ms),
+            usize::try_from(self.config.min_idle_connections).unwrap_or(0),
+        );
         Ok(pool)
     }
 
@@ -230,6 +276,36 @@ impl Drop for PgConnection {
             Err(_) => drop(Object::take(client)),
         }
     }
+}
+
+/// Closes `pool`'s connections that sat unused for `idle`, keeping `min` open, checking
+/// every quarter of `idle`. The task ends with the pool (it holds only a weak handle).
+fn close_idle_connections(pool: Pool, idle: Duration, min: usize) {
+    let weak = pool.weak();
+    drop(pool);
+    let every = (idle / 4).max(Duration::from_millis(50));
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            let Some(pool) = weak.upgrade() else {
+                return;
+            };
+            let mut closable = pool.status().size.saturating_sub(min);
+            if closable == 0 {
+                continue;
+            }
+            // `retain` sees only the idle connections; the oldest-unused go first because
+            // they are the ones past `idle`.
+            drop(pool.retain(|_, metrics| {
+                if closable > 0 && metrics.last_used() >= idle {
+                    closable -= 1;
+                    false
+                } else {
+                    true
+                }
+            }));
+        }
+    });
 }
 
 /// `error` and the errors it wraps, as one line; a cause already in the text is not

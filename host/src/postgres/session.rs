@@ -22,24 +22,34 @@
 use deadpool_postgres::Object;
 use tokio_postgres::{Error, Statement};
 
-/// Reset the session the lease inherited and prepare its first statement.
+/// Reset the session the lease inherited, name it after the component that holds it, and
+/// prepare its first statement.
+///
+/// `application_name` (which `DISCARD ALL` resets to the connection's `redshop`) becomes
+/// `redshop:<component>`, so `pg_stat_activity` shows which component holds which
+/// connection. Component ids are kebab-case (`[a-z0-9-]`, checked when the manifest is
+/// parsed), so the name is a safe literal; it goes out in the same round trip.
 pub(super) async fn reset_and_prepare(
     client: &Object,
+    component: &str,
     statement: &str,
 ) -> Result<Statement, Error> {
+    let name = format!("SET application_name = 'redshop:{component}'");
     // The server forgets every prepared statement; so does the cache.
     client.statement_cache.clear();
-    let (reset, prepared) = tokio::join!(
+    let (reset, named, prepared) = tokio::join!(
         client.batch_execute("DISCARD ALL"),
+        client.batch_execute(&name),
         client.prepare_cached(statement)
     );
-    if reset.is_ok() {
+    if reset.is_ok() && named.is_ok() {
         return prepared;
     }
     // A transaction the previous lease left open, possibly failed: the statement above was
     // prepared inside it, or refused. End it, reset, and prepare again.
     client.batch_execute("ROLLBACK").await?;
     client.batch_execute("DISCARD ALL").await?;
+    client.batch_execute(&name).await?;
     client.statement_cache.clear();
     client.prepare_cached(statement).await
 }

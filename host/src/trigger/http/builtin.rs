@@ -76,6 +76,10 @@ pub enum HostRefusal {
     DeadlineExceeded,
 }
 
+/// `Retry-After` on a 503 at capacity: a burst drains in seconds, so one second spreads the
+/// retries without keeping shoppers waiting long.
+const RETRY_AFTER_SECONDS: &str = "1";
+
 impl HostRefusal {
     /// The status, the stable code and the message.
     fn parts(self) -> (http::StatusCode, &'static str, String) {
@@ -98,11 +102,18 @@ impl HostRefusal {
         }
     }
 
-    /// The response: the status and its JSON error.
+    /// The response: the status and its JSON error; a 503 says when to try again.
     pub fn response(self) -> http::Response<HyperOutgoingBody> {
         let (status, code, message) = self.parts();
         let text = serde_json::json!({ "error": code, "message": message }).to_string();
-        body(status, "application/json", text)
+        let mut response = body(status, "application/json", text);
+        if matches!(self, Self::Unavailable) {
+            response.headers_mut().insert(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
+        response
     }
 }
 

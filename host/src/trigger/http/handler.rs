@@ -25,6 +25,8 @@ pub struct Dispatcher {
     /// Admission control: `[limits] max_concurrent_requests` permits. Chained calls do not
     /// take one (their caller holds one), so a chain cannot deadlock on the limit.
     permits: Arc<tokio::sync::Semaphore>,
+    /// Requests waiting for a permit now; at `max_queued_requests` the next is refused.
+    queued: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Dispatcher {
@@ -37,7 +39,32 @@ impl Dispatcher {
             app,
             listen_authority: listen.to_string().into(),
             permits,
+            queued: Arc::default(),
         }
+    }
+
+    /// A permit to run: at once if one is free, else after waiting in the queue (bounded in
+    /// length by `max_queued_requests` and in time by `queue_timeout` and the deadline).
+    /// `None`: refuse with 503.
+    async fn admit(
+        &self,
+        start: Instant,
+        deadline: Instant,
+    ) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        use std::sync::atomic::Ordering;
+        if let Ok(permit) = self.permits.clone().try_acquire_owned() {
+            return Some(permit);
+        }
+        let limits = &self.app.limits;
+        if self.queued.fetch_add(1, Ordering::AcqRel) >= limits.max_queued_requests {
+            self.queued.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        let until = deadline.min(start + limits.queue_timeout);
+        let waited =
+            tokio::time::timeout_at(until.into(), self.permits.clone().acquire_owned()).await;
+        self.queued.fetch_sub(1, Ordering::AcqRel);
+        waited.ok()?.ok()
     }
 
     /// The app being served.
@@ -124,10 +151,7 @@ impl Dispatcher {
         let req = http::Request::from_parts(parts, body);
 
         let deadline = start + self.app.limits.request_timeout;
-        let queued_until = deadline.min(start + self.app.limits.queue_timeout);
-        let Ok(Ok(_permit)) =
-            tokio::time::timeout_at(queued_until.into(), self.permits.acquire()).await
-        else {
+        let Some(_permit) = self.admit(start, deadline).await else {
             log_request(
                 &request_id,
                 &method,

@@ -22,7 +22,7 @@ use crate::app::{App, RedisSubscription};
 
 /// Messages being handled at once per subscription. Bounded so a burst cannot take every
 /// instance slot from the HTTP trigger; 16 keeps both cores busy with room to spare.
-const MAX_IN_FLIGHT: usize = 16;
+pub const MAX_IN_FLIGHT: usize = 16;
 
 /// The running subscriptions, for shutdown.
 pub struct RedisTrigger {

@@ -1,0 +1,251 @@
+//! A flash sale through the gateway on the shop's own app: 200 signed-in customers, each
+//! with one unit of a 20-unit product in the cart, press "place order" at the same moment,
+//! and each browser retries once with the same `Idempotency-Key`. The rate limits are
+//! raised so the limiter stays out of it; everything else is the shipped configuration,
+//! apart from a short idle timeout so the connection count can be seen falling afterwards.
+//!
+//! What must hold: no `5xx`; exactly 20 orders and 180 `409 insufficient_stock`; every
+//! retry answered like its original; PostgreSQL connections never above the process budget
+//! while it happens, and back to the idle minimum afterwards.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Barrier, Mutex};
+use std::time::{Duration, Instant};
+
+use redshop_e2e::shop::{Reply, Shop};
+use redshop_testkit::services::psql;
+use redshop_token::Role;
+use serde_json::json;
+
+const BUYERS: usize = 200;
+const UNITS: i64 = 20;
+/// The shipped `[postgres] max_connections` (redshop.toml), with a short idle timeout.
+const BUDGET: i64 = 40;
+const HOST_CONFIG: &str = "[limits]\nmax_request_body_bytes = 1048576\n\n\
+    [postgres]\nmax_connections = 40\nidle_timeout_ms = 2000\nmin_idle_connections = 1\n";
+const RAISED: &str = "1000000/60";
+
+fn start() -> Shop {
+    let mut b = Shop::builder()
+        .components(&["gateway", "product", "user", "order"])
+        .host_config(HOST_CONFIG);
+    for limit in [
+        "gateway_rate_limit_anonymous",
+        "gateway_rate_limit_user",
+        "gateway_rate_limit_auth",
+        "gateway_rate_limit_checkout",
+    ] {
+        b = b.variable(limit, RAISED);
+    }
+    b.start()
+}
+
+/// The shop's databases' connections now: in total, and the names they carry.
+fn connections(shop: &Shop) -> (i64, BTreeSet<String>) {
+    let names: Vec<String> = ["product", "user", "order"]
+        .iter()
+        .map(|s| format!("'{}'", shop.db(s).name))
+        .collect();
+    let rows = psql(
+        "postgres",
+        &format!(
+            "SELECT coalesce(application_name, '') FROM pg_stat_activity WHERE datname IN ({})",
+            names.join(", ")
+        ),
+    );
+    let seen = rows.iter().map(|r| r.get::<_, String>(0)).collect();
+    (i64::try_from(rows.len()).unwrap_or(i64::MAX), seen)
+}
+
+#[test]
+fn two_hundred_buyers_for_twenty_units_queue_and_get_one_clear_answer_each() {
+    let shop = Arc::new(start());
+    let admin = shop.admin_token();
+
+    // The product: its stock set to exactly 20 available.
+    let listing = shop.get("/products?in_stock=true&limit=1");
+    let product = listing.json["items"][0]["id"]
+        .as_str()
+        .expect("a product")
+        .to_owned();
+    let stock = shop.send(
+        "GET",
+        &format!("/products/{product}/stock"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(stock.status, 200, "{}", stock.text);
+    let available = stock.json["available"].as_i64().expect("available");
+    let set = shop.send(
+        "POST",
+        &format!("/products/{product}/stock"),
+        Some(&admin),
+        Some(&json!({ "delta": UNITS - available, "reason": "correction" })),
+    );
+    assert_eq!(set.status, 200, "{}", set.text);
+    assert_eq!(set.json["available"], UNITS, "{}", set.text);
+
+    // The customers: accounts in the user service (written directly: 200 password hashes
+    // would only time Argon2), sessions as the user service writes them, one unit each.
+    let buyers: Vec<_> = (0..BUYERS).map(|_| shop.mint(Role::Customer)).collect();
+    let rows: Vec<String> = buyers
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            format!(
+                "('{}', 'buyer{i}@example.com', 'Buyer {i}', 'not-a-hash')",
+                b.user_id
+            )
+        })
+        .collect();
+    psql(
+        &shop.db("user").name,
+        &format!(
+            "INSERT INTO users (id, email, display_name, password_hash) VALUES {}",
+            rows.join(", ")
+        ),
+    );
+    for b in &buyers {
+        let added = shop.send(
+            "POST",
+            "/cart/items",
+            Some(&b.token),
+            Some(&json!({ "product_id": product, "quantity": 1 })),
+        );
+        assert_eq!(added.status, 200, "{}", added.text);
+    }
+
+    // Connections sampled all along.
+    let sampling = Arc::new(AtomicBool::new(true));
+    let peak = Arc::new(Mutex::new((0i64, BTreeSet::new())));
+    let sampler = {
+        let (shop, sampling, peak) = (shop.clone(), sampling.clone(), peak.clone());
+        std::thread::spawn(move || {
+            while sampling.load(Ordering::Relaxed) {
+                let (n, names) = connections(&shop);
+                let mut p = peak.lock().expect("peak");
+                p.0 = p.0.max(n);
+                p.1.extend(names);
+                drop(p);
+                std::thread::sleep(Duration::from_millis(25));
+            }
+        })
+    };
+
+    // "Place order", then the browser's one retry a moment later, for everyone at once.
+    let body = json!({ "address": {
+        "recipient": "Flash Buyer", "line1": "1 Sale Street", "city": "Lyon",
+        "postal_code": "69001", "country": "FR"
+    }})
+    .to_string();
+    let go = Arc::new(Barrier::new(BUYERS));
+    let started = Instant::now();
+    let threads: Vec<_> = buyers
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let (shop, go, body) = (shop.clone(), go.clone(), body.clone());
+            let bearer = format!("Bearer {}", b.token);
+            std::thread::spawn(move || {
+                let key = format!("flash-{i}");
+                let send = {
+                    let (shop, bearer, body, key) =
+                        (shop.clone(), bearer.clone(), body.clone(), key.clone());
+                    move || -> Reply {
+                        shop.call(
+                            "POST",
+                            &shop.api("/checkout"),
+                            &[
+                                ("authorization", bearer.as_str()),
+                                ("content-type", "application/json"),
+                                ("idempotency-key", key.as_str()),
+                            ],
+                            Some(&body),
+                        )
+                    }
+                };
+                go.wait();
+                let first = std::thread::spawn(send.clone());
+                std::thread::sleep(Duration::from_millis(100 + (i as u64 % 5) * 100));
+                let retry = send();
+                (first.join().expect("original"), retry)
+            })
+        })
+        .collect();
+    let answers: Vec<(Reply, Reply)> = threads
+        .into_iter()
+        .map(|t| t.join().expect("buyer"))
+        .collect();
+    let burst = started.elapsed();
+    sampling.store(false, Ordering::Relaxed);
+    sampler.join().expect("sampler");
+
+    let all: Vec<&Reply> = answers.iter().flat_map(|(a, b)| [a, b]).collect();
+    let server_errors: Vec<String> = all
+        .iter()
+        .filter(|r| r.status >= 500)
+        .map(|r| format!("{} {}", r.status, r.text))
+        .collect();
+    let created = answers.iter().filter(|(a, _)| a.status == 201).count();
+    let refused = answers
+        .iter()
+        .filter(|(a, _)| a.status == 409 && a.json["error"] == "insufficient_stock")
+        .count();
+    let disagreeing: Vec<String> = answers
+        .iter()
+        .filter(|(a, b)| {
+            a.status != b.status
+                || a.json["id"] != b.json["id"]
+                || a.json["error"] != b.json["error"]
+        })
+        .map(|(a, b)| format!("{} {} / {} {}", a.status, a.text, b.status, b.text))
+        .collect();
+    let (peak_connections, names) = peak.lock().expect("peak").clone();
+    eprintln!(
+        "flash sale: {} requests in {burst:?}: {} 5xx, {created} orders, {refused} insufficient_stock, \
+         {} retries disagreeing; peak {peak_connections} PostgreSQL connections; names {names:?}",
+        all.len(),
+        server_errors.len(),
+        disagreeing.len()
+    );
+    assert!(server_errors.is_empty(), "{server_errors:?}");
+    assert_eq!(created, usize::try_from(UNITS).unwrap_or(0));
+    assert_eq!(refused, BUYERS - created);
+    assert!(disagreeing.is_empty(), "{disagreeing:?}");
+    assert!(
+        peak_connections <= BUDGET,
+        "{peak_connections} connections, budget {BUDGET}"
+    );
+    assert!(
+        names.iter().any(|n| n == "redshop:order")
+            && names.iter().all(|n| n.starts_with("redshop")),
+        "{names:?}"
+    );
+
+    // Stock and orders agree.
+    let orders = psql(&shop.db("order").name, "SELECT count(*) FROM orders");
+    assert_eq!(orders[0].get::<_, i64>(0), UNITS);
+    let after = shop.send(
+        "GET",
+        &format!("/products/{product}/stock"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(after.json["available"], 0, "{}", after.text);
+
+    // Idle connections close down to one per database within the idle timeout.
+    let settled = Instant::now();
+    loop {
+        let (n, _) = connections(&shop);
+        if n <= 3 {
+            eprintln!("connections back to {n} after {:?}", settled.elapsed());
+            break;
+        }
+        assert!(
+            settled.elapsed() < Duration::from_secs(15),
+            "still {n} connections"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
