@@ -245,3 +245,97 @@ fn a_redis_outage_gives_prompt_errors_and_recovers() {
     });
     assert!(recovered, "redis did not recover");
 }
+
+/// A Redis that accepts connections and never answers: a first connection to it takes the
+/// whole connect timeout.
+fn black_hole() -> (u16, std::thread::JoinHandle<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let holder = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(64) {
+            held.push(stream);
+        }
+    });
+    (port, holder)
+}
+
+#[test]
+fn an_unreachable_redis_never_holds_up_requests_for_another() {
+    let (port, _holder) = black_hole();
+    let m = format!(
+        r#"
+spin_manifest_version = 2
+[application]
+name = "kv-lock"
+[[trigger.http]]
+route = "/dead"
+component = "dead"
+[[trigger.http]]
+route = "/live"
+component = "live"
+[component.dead]
+source = "{{{{kv-redis}}}}"
+allowed_outbound_hosts = ["redis://127.0.0.1:{port}"]
+[component.live]
+source = "{{{{kv-redis}}}}"
+allowed_outbound_hosts = ["redis://{}"]
+"#,
+        redis_server()
+            .trim_start_matches("redis://")
+            .trim_end_matches('/')
+    );
+    let app = std::sync::Arc::new(TestApp::start(common::spec(&m)));
+    let keys = TestKeys::new();
+    let started = Instant::now();
+    let call = |path: &'static str, body: Value| {
+        let app = app.clone();
+        std::thread::spawn(move || {
+            let (status, out) = post_json(&app.url(path), &body);
+            (status, out, started.elapsed())
+        })
+    };
+    let dead: Vec<_> = (0..8)
+        .map(|_| {
+            call(
+                "/dead",
+                json!({ "redis": format!("redis://127.0.0.1:{port}"), "ops": [["get", "k"]] }),
+            )
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let live: Vec<_> = (0..8)
+        .map(|i| {
+            call(
+                "/live",
+                json!({ "redis": redis_server(), "ops": [["set", format!("{}:{i}", keys.prefix), "v"]] }),
+            )
+        })
+        .collect();
+    let live: Vec<_> = live.into_iter().map(|t| t.join().expect("live")).collect();
+    let dead: Vec<_> = dead.into_iter().map(|t| t.join().expect("dead")).collect();
+    for (status, out, _) in &live {
+        assert_eq!(*status, 200);
+        assert_eq!(out["results"][0], "Ok(())", "{out}");
+    }
+    for (status, out, _) in &dead {
+        assert_eq!(*status, 200);
+        assert!(
+            out["results"][0]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("open: "),
+            "{out}"
+        );
+    }
+    let last_live = live.iter().map(|(_, _, t)| *t).max().unwrap_or_default();
+    let first_dead = dead.iter().map(|(_, _, t)| *t).min().unwrap_or_default();
+    let last_dead = dead.iter().map(|(_, _, t)| *t).max().unwrap_or_default();
+    eprintln!("live answered by {last_live:?}; dead from {first_dead:?} to {last_dead:?}");
+    // The healthy address answered while the first attempt at the dead one was still
+    // running: nothing made it wait for that attempt.
+    assert!(
+        last_live < first_dead,
+        "live {last_live:?}, dead {first_dead:?}"
+    );
+}

@@ -25,10 +25,32 @@ pub struct RedisConnection {
 }
 
 /// Connections by address, created on first use.
+///
+/// The first connection to an address is made without holding any lock other requests
+/// need: requests for other addresses, or for none, never wait on it. Requests for the same
+/// address wait for the one attempt in flight rather than each making their own, and for
+/// [`FAILED_ATTEMPT_HOLD`] after a failed attempt they fail at once instead of queueing
+/// behind more attempts: with Redis unreachable, each request waits at most one connect
+/// timeout, never one per request ahead of it.
 pub struct RedisClients {
     config: RedisConfig,
-    by_address: Mutex<HashMap<String, ConnectionManager>>,
+    by_address: std::sync::Mutex<HashMap<String, Slot>>,
 }
+
+/// How long a failed first connection is the answer for the same address: new attempts
+/// wait this long, so a dead Redis costs one attempt a second, not one per request.
+const FAILED_ATTEMPT_HOLD: Duration = Duration::from_secs(1);
+
+/// One address: its connection once made, and the attempt that makes it.
+#[derive(Default)]
+struct Slot {
+    conn: Option<ConnectionManager>,
+    /// Held while an attempt is in flight; holds the last failure and when it happened.
+    attempt: Attempt,
+}
+
+/// The lock of an address's first connection attempt, holding its last failure.
+type Attempt = Arc<Mutex<Option<(std::time::Instant, String)>>>;
 
 /// Why no connection could be had.
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +68,7 @@ impl RedisClients {
     pub fn new(config: RedisConfig) -> Arc<Self> {
         Arc::new(Self {
             config,
-            by_address: Mutex::new(HashMap::new()),
+            by_address: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -57,10 +79,57 @@ impl RedisClients {
 
     /// The shared connection to `address`, connecting if this is the first use.
     pub async fn get(&self, address: &str) -> Result<ConnectionManager, ConnectError> {
-        let mut map = self.by_address.lock().await;
-        if let Some(conn) = map.get(address) {
-            return Ok(conn.clone());
+        let attempt = match self.slot(address) {
+            Ok(conn) => return Ok(conn),
+            Err(attempt) => attempt,
+        };
+        let mut last_failure = attempt.lock().await;
+        // Another request may have connected while this one waited for the attempt.
+        if let Ok(conn) = self.slot(address) {
+            return Ok(conn);
         }
+        if let Some((at, why)) = last_failure.as_ref()
+            && at.elapsed() < FAILED_ATTEMPT_HOLD
+        {
+            return Err(ConnectError::Unavailable(why.clone()));
+        }
+        match self.connect(address).await {
+            Ok(conn) => {
+                *last_failure = None;
+                self.by_address
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .entry(address.to_owned())
+                    .or_default()
+                    .conn = Some(conn.clone());
+                Ok(conn)
+            }
+            Err(e) => {
+                if let ConnectError::Unavailable(why) = &e {
+                    *last_failure = Some((std::time::Instant::now(), why.clone()));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// The connection to `address` if there is one, else the lock of its first attempt.
+    /// The map's lock is held only for the lookup.
+    fn slot(&self, address: &str) -> Result<ConnectionManager, Attempt> {
+        // A poisoned lock means a panic while inserting, which leaves the map usable.
+        let mut map = self
+            .by_address
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let slot = map.entry(address.to_owned()).or_default();
+        match &slot.conn {
+            Some(conn) => Ok(conn.clone()),
+            None => Err(slot.attempt.clone()),
+        }
+    }
+
+    /// One connection attempt, bounded by the connect timeout.
+    async fn connect(&self, address: &str) -> Result<ConnectionManager, ConnectError> {
         let client = redis::Client::open(address).map_err(|_| ConnectError::InvalidAddress)?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Duration::from_millis(self.config.connect_timeout_ms))
@@ -74,7 +143,6 @@ impl RedisClients {
         .await
         .map_err(|_| ConnectError::Unavailable("connect timed out".into()))?
         .map_err(|e| ConnectError::Unavailable(e.to_string()))?;
-        map.insert(address.to_owned(), conn.clone());
         Ok(conn)
     }
 }
