@@ -136,3 +136,31 @@ fn queued_events_are_published_in_order_once_someone_listens() {
     assert_ne!(received[0]["id"], received[1]["id"]);
     assert!(queued(&app).iter().all(|(_, _, published)| *published));
 }
+
+#[test]
+fn a_fourth_reset_request_for_one_address_is_throttled_account_or_not() {
+    let app = UserApp::start();
+    app.register("ada@example.com");
+    for email in ["ada@example.com", "nobody@example.com"] {
+        for _ in 0..3 {
+            let r = app.post("/auth/password-reset", &json!({ "email": email }));
+            assert_eq!(r.status, 202, "{email}: {}", r.json);
+        }
+        let fourth = app.post("/auth/password-reset", &json!({ "email": email }));
+        assert_eq!(fourth.status, 429, "{email}: {}", fourth.json);
+        assert_eq!(fourth.json["error"], "too_many_attempts", "{}", fourth.json);
+    }
+    // Another address is not affected; only three emails went out for Ada.
+    let bob = app.post(
+        "/auth/password-reset",
+        &json!({ "email": "bob@example.com" }),
+    );
+    assert_eq!(bob.status, 202);
+    let ada_events = queued(&app)
+        .iter()
+        .filter(|(kind, data, _)| {
+            kind == "user.password_reset_requested" && data["data"]["email"] == "ada@example.com"
+        })
+        .count();
+    assert_eq!(ada_events, 3);
+}

@@ -20,6 +20,10 @@ pub const ACCOUNT_LIMIT: i64 = 5;
 pub const ADDRESS_LIMIT: i64 = 20;
 /// The window, and how long a trip lasts: 15 minutes.
 pub const WINDOW_SECS: u64 = 15 * 60;
+/// Password-reset requests per account within a window: each sends an email, so a third
+/// covers a lost message and a retry, and a fourth is someone flooding that inbox. Counted
+/// for every address asked about, account or not, so the answer reveals nothing.
+pub const RESET_LIMIT: i64 = 3;
 
 /// Where the counters are and how strict they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +48,21 @@ pub fn account_key(prefix: &str, email: &Email) -> String {
         "{prefix}throttle:account:{}",
         digest(email.key().as_bytes())
     )
+}
+
+/// Password-reset requests for one email address (hashed, like [`account_key`]).
+pub fn reset_key(prefix: &str, email: &Email) -> String {
+    format!("{prefix}throttle:reset:{}", digest(email.key().as_bytes()))
+}
+
+/// Refuses a password reset for an address already asked about [`RESET_LIMIT`] times in
+/// the window, saying when to retry.
+pub fn check_reset(requests: Counter, window_secs: u64) -> Result<(), UserError> {
+    if requests.count >= RESET_LIMIT {
+        let retry_after_secs = requests.ttl_secs.unwrap_or(window_secs).max(1);
+        return Err(UserError::Throttled { retry_after_secs });
+    }
+    Ok(())
 }
 
 /// The client address as the gateway forwards it; anything that is not an IP address
@@ -90,6 +109,20 @@ mod tests {
             count,
             ttl_secs: Some(ttl),
         }
+    }
+
+    #[test]
+    fn a_fourth_reset_request_for_one_address_waits_for_the_window() {
+        assert_eq!(check_reset(c(2, 100), 900), Ok(()));
+        assert_eq!(
+            check_reset(c(3, 100), 900),
+            Err(UserError::Throttled {
+                retry_after_secs: 100
+            })
+        );
+        let email = Email::parse("Ada@Example.com").expect("email");
+        assert!(reset_key("t:", &email).starts_with("t:throttle:reset:"));
+        assert_ne!(reset_key("t:", &email), account_key("t:", &email));
     }
 
     #[test]

@@ -194,12 +194,17 @@ pub fn signing_keys() -> Result<SigningKeys, ApiError> {
 
 /// The throttling policy, with the window shortened when the optional variable says so.
 fn policy() -> Policy {
-    let mut policy = Policy::default();
-    if let Some(secs) = spin_sdk::variables::get(THROTTLE_WINDOW_VARIABLE)
+    Policy {
+        window_secs: throttle_window_secs(),
+        ..Policy::default()
+    }
+}
+
+/// The throttle window: the `login_throttle_window_secs` variable when set (tests shorten
+/// it), else the domain's default; sign-in and password reset share it.
+pub fn throttle_window_secs() -> u64 {
+    spin_sdk::variables::get(THROTTLE_WINDOW_VARIABLE)
         .ok()
         .and_then(|v| v.trim().parse().ok())
-    {
-        policy.window_secs = secs;
-    }
-    policy
+        .unwrap_or(throttle::WINDOW_SECS)
 }

@@ -10,6 +10,7 @@ use redshop_user::event;
 use redshop_user::hash::{self, SALT_BYTES};
 use redshop_user::secret::ResetToken;
 use redshop_user::sql::{outbox, users};
+use redshop_user::throttle;
 use serde_json::json;
 
 use super::Ctx;
@@ -19,9 +20,16 @@ use crate::events;
 use crate::reply::Reply;
 use crate::request::json;
 
-/// `POST /auth/password-reset` `{email}` → 202 `{"status":"accepted"}`, always.
+/// `POST /auth/password-reset` `{email}` → 202 `{"status":"accepted"}`, whether or not the
+/// account exists; the fourth request for one address within the throttle window is `429`
+/// with `Retry-After`, account or not (the gateway limits each client address as well).
 pub fn request(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let email = Email::try_from(json::<ResetRequest>(ctx.body)?)?;
+    let store = ctx.store()?;
+    let window = super::auth::throttle_window_secs();
+    let key = throttle::reset_key(&store.prefix, &email);
+    throttle::check_reset(store.counter(&key)?, window)?;
+    store.count_failure(&key, window)?;
     let db = ctx.db()?;
     if let Some(account) = users::decode_account(&db.query(&users::by_email(&email))?)? {
         let token = ResetToken::new(random()?);
