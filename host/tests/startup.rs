@@ -147,14 +147,18 @@ fn a_files_mount_outside_the_application_directory_is_refused_as_spin_refuses_it
     let output = TestApp::try_start(common::spec(&pattern))
         .err()
         .expect("must not start");
-    assert!(output.contains("outside the application directory"), "{output}");
+    assert!(
+        output.contains("outside the application directory"),
+        "{output}"
+    );
 
     // Inside the application directory, the same files are served.
     let mut spec = common::spec(&TWO.replace(
         "[component.alone]\n",
         "[component.alone]\nfiles = [{ source = \"site\", destination = \"/\" }]\n",
     ));
-    spec.copies.push((outside.path().to_owned(), "site".to_owned()));
+    spec.copies
+        .push((outside.path().to_owned(), "site".to_owned()));
     let app = TestApp::start(spec);
     let (status, out) = app.get_json("/alone/x?op=file&path=/index.html");
     assert_eq!(status, 200);

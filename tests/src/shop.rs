@@ -278,8 +278,10 @@ impl Shop {
         // `files` mounts stay relative and inside the app directory, as Spin requires: the
         // built web shop is copied there.
         if b.components.iter().any(|c| c == "storefront") {
-            spec.copies
-                .push((workspace_dir().join("frontend/dist"), "frontend/dist".to_owned()));
+            spec.copies.push((
+                workspace_dir().join("frontend/dist"),
+                "frontend/dist".to_owned(),
+            ));
         }
         spec.env = env
             .into_iter()
