@@ -117,13 +117,16 @@ async fn serve(
     let identity = verified?;
     auth::authorize(spec.auth, identity.as_ref())?;
 
-    let has_body = head.has_body();
-    hygiene::check_body_type(has_body, head.header("content-type"))?;
-    let body = if has_body {
+    // A declared body of the wrong type is refused before it is read; one without a
+    // declared length (chunked) is read, capped, and then judged the same way.
+    let content_type = head.header("content-type");
+    hygiene::check_body_type(head.declares_body(), content_type)?;
+    let body = if head.may_have_body() {
         request::read_body(req, head).await?
     } else {
         Vec::new()
     };
+    hygiene::check_body_type(!body.is_empty(), content_type)?;
 
     match spec.own {
         Some(Own::AdminHealth) => {

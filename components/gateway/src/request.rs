@@ -1,7 +1,7 @@
 //! Reading a request: its head first; its body only once the route, the credentials and the
 //! rate limit have let it through, and never more than [`MAX_BODY_BYTES`].
 
-use futures::StreamExt as _;
+use redshop_edge::body::BodyError;
 use redshop_gateway::{GatewayError, MAX_BODY_BYTES, Method};
 use spin_sdk::http::IncomingRequest;
 
@@ -47,47 +47,31 @@ impl Head {
             .and_then(|(_, v)| std::str::from_utf8(v).ok())
     }
 
-    /// Whether a body follows: a non-zero `content-length` or chunked framing.
-    pub fn has_body(&self) -> bool {
+    /// Whether the head declares a body (a non-zero `content-length`). A body sent without
+    /// one (chunked) is not declared here: the wasi-http layer drops `transfer-encoding`, so
+    /// only reading the stream tells.
+    pub fn declares_body(&self) -> bool {
         self.content_length().is_some_and(|n| n > 0)
-            || self
-                .header("transfer-encoding")
-                .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"))
     }
 
-    fn content_length(&self) -> Option<u64> {
+    /// Whether the method can carry a body the gateway forwards.
+    pub fn may_have_body(&self) -> bool {
+        !matches!(self.method, Method::Get | Method::Head | Method::Options)
+    }
+
+    pub fn content_length(&self) -> Option<u64> {
         self.header("content-length")
             .and_then(|v| v.trim().parse().ok())
     }
 }
 
-/// Reads the body, refusing it as soon as it is known to exceed [`MAX_BODY_BYTES`] (from
-/// `content-length`, or counting chunks); what is refused is drained up to
-/// [`MAX_DRAIN_BYTES`] and dropped.
+/// Reads the body, refusing it as soon as it is known to exceed [`MAX_BODY_BYTES`], with or
+/// without `content-length` ([`redshop_edge::body`]).
 pub async fn read_body(req: IncomingRequest, head: &Head) -> Result<Vec<u8>, GatewayError> {
-    let limit = u64::try_from(MAX_BODY_BYTES).unwrap_or(u64::MAX);
-    let declared = head.content_length();
-    if declared.is_some_and(|n| n > 2 * limit) {
-        return Err(GatewayError::PayloadTooLarge);
-    }
-    let too_large = declared.is_some_and(|n| n > limit);
-    let mut stream = req.into_body_stream();
-    let mut body = Vec::new();
-    let mut seen = 0usize;
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| GatewayError::UnreadableBody(e.to_debug_string()))?;
-        seen += chunk.len();
-        if too_large || seen > MAX_BODY_BYTES {
-            body.clear();
-            if seen > MAX_DRAIN_BYTES {
-                break;
-            }
-            continue;
-        }
-        body.extend_from_slice(&chunk);
-    }
-    if too_large || seen > MAX_BODY_BYTES {
-        return Err(GatewayError::PayloadTooLarge);
-    }
-    Ok(body)
+    redshop_edge::body::read(req, head.content_length(), MAX_BODY_BYTES, MAX_DRAIN_BYTES)
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLarge => GatewayError::PayloadTooLarge,
+            BodyError::Unreadable(why) => GatewayError::UnreadableBody(why),
+        })
 }

@@ -1,6 +1,6 @@
 //! The request head (method, path, query, identity) and the capped body.
 
-use futures::StreamExt;
+use redshop_edge::body::BodyError;
 use redshop_order::error::OrderError;
 use redshop_order::ids::{CartId, CartOwner, IdempotencyKey, UserId};
 use serde::de::DeserializeOwned;
@@ -143,41 +143,17 @@ impl Head {
 }
 
 /// Reads a JSON route's body: `415` without a JSON content type, `413` past
-/// [`MAX_BODY_BYTES`] (known from `content-length`, or once the chunks pass it; the rest is
-/// drained up to [`MAX_DRAIN_BYTES`] so the client sees the answer).
+/// [`MAX_BODY_BYTES`], with or without `content-length` ([`redshop_edge::body`]).
 pub async fn read_body(req: IncomingRequest, head: &Head) -> Result<Vec<u8>, ApiError> {
     if !head.json_content {
         return Err(ApiError::UnsupportedMediaType);
     }
-    let limit = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
-    let declared_too_large = head
-        .content_length
-        .is_some_and(|n| n > limit(MAX_BODY_BYTES));
-    if head
-        .content_length
-        .is_some_and(|n| n > limit(MAX_DRAIN_BYTES))
-    {
-        return Err(ApiError::PayloadTooLarge);
-    }
-    let mut stream = req.into_body_stream();
-    let mut body = Vec::new();
-    let mut seen = 0usize;
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| ApiError::UnreadableBody(e.to_debug_string()))?;
-        seen += chunk.len();
-        if declared_too_large || seen > MAX_BODY_BYTES {
-            body = Vec::new();
-            if seen > MAX_DRAIN_BYTES {
-                break;
-            }
-            continue;
-        }
-        body.extend_from_slice(&chunk);
-    }
-    if declared_too_large || seen > MAX_BODY_BYTES {
-        return Err(ApiError::PayloadTooLarge);
-    }
-    Ok(body)
+    redshop_edge::body::read(req, head.content_length, MAX_BODY_BYTES, MAX_DRAIN_BYTES)
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLarge => ApiError::PayloadTooLarge,
+            BodyError::Unreadable(why) => ApiError::UnreadableBody(why),
+        })
 }
 
 /// Parses a JSON body into a request DTO; serde's message names the offending field.

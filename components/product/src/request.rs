@@ -6,7 +6,7 @@
 //! runs before the body is read, so a caller without the role cannot make the component buffer
 //! anything.
 
-use futures::StreamExt as _;
+use redshop_edge::body::BodyError;
 use serde::de::DeserializeOwned;
 use spin_sdk::http::{IncomingRequest, Method};
 
@@ -55,39 +55,19 @@ impl Head {
     }
 }
 
-/// Reads the body, refusing anything over [`MAX_BODY_BYTES`] as soon as it is known: from
-/// `content-length` before keeping anything, or when the chunks read so far pass the limit.
-/// Either way the rest is drained (up to [`MAX_DRAIN_BYTES`]) so the client gets the 413.
+/// Reads the body, refusing anything over [`MAX_BODY_BYTES`] as soon as it is known, with
+/// or without `content-length` ([`redshop_edge::body`]).
 pub async fn read_body(req: IncomingRequest, head: &Head) -> Result<Vec<u8>, ApiError> {
-    let as_u64 = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
-    let declared_too_large = head
-        .content_length
-        .is_some_and(|n| n > as_u64(MAX_BODY_BYTES));
-    if head
-        .content_length
-        .is_some_and(|n| n > as_u64(MAX_DRAIN_BYTES))
-    {
-        return Err(ApiError::PayloadTooLarge);
+    redshop_edge::body::read(req, head.content_length, MAX_BODY_BYTES, MAX_DRAIN_BYTES)
+        .await
+        .map_err(body_error)
+}
+
+fn body_error(e: BodyError) -> ApiError {
+    match e {
+        BodyError::TooLarge => ApiError::PayloadTooLarge,
+        BodyError::Unreadable(why) => ApiError::UnreadableBody(why),
     }
-    let mut stream = req.into_body_stream();
-    let mut body = Vec::new();
-    let mut seen = 0usize;
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| ApiError::UnreadableBody(e.to_debug_string()))?;
-        seen += chunk.len();
-        if declared_too_large || seen > MAX_BODY_BYTES {
-            body = Vec::new();
-            if seen > MAX_DRAIN_BYTES {
-                break;
-            }
-            continue;
-        }
-        body.extend_from_slice(&chunk);
-    }
-    if declared_too_large || seen > MAX_BODY_BYTES {
-        return Err(ApiError::PayloadTooLarge);
-    }
-    Ok(body)
 }
 
 /// Parses a JSON body into a request DTO; serde's message names the offending field.

@@ -1,7 +1,7 @@
 //! Reading a request: the head first (path, identity, client address, cookie), the body only
 //! once the route is known to want one, read in chunks and abandoned past the cap.
 
-use futures::StreamExt as _;
+use redshop_edge::body::BodyError;
 use serde::de::DeserializeOwned;
 use spin_sdk::http::{IncomingRequest, Method};
 use uuid::Uuid;
@@ -67,38 +67,16 @@ impl Head {
     }
 }
 
-/// Reads the body, refusing anything over [`MAX_BODY_BYTES`] as soon as it is known, and a
-/// body that is not declared as JSON. The rest of an oversized body is drained (up to
-/// [`MAX_DRAIN_BYTES`]) so the client gets the 413.
+/// Reads the body, refusing anything over [`MAX_BODY_BYTES`] as soon as it is known (with
+/// or without `content-length`, [`redshop_edge::body`]), and a body that is not declared
+/// as JSON.
 pub async fn read_body(req: IncomingRequest, head: &Head) -> Result<Vec<u8>, ApiError> {
-    let as_u64 = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
-    let declared_too_large = head
-        .content_length
-        .is_some_and(|n| n > as_u64(MAX_BODY_BYTES));
-    if head
-        .content_length
-        .is_some_and(|n| n > as_u64(MAX_DRAIN_BYTES))
-    {
-        return Err(ApiError::PayloadTooLarge);
-    }
-    let mut stream = req.into_body_stream();
-    let mut body = Vec::new();
-    let mut seen = 0usize;
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| ApiError::UnreadableBody(e.to_debug_string()))?;
-        seen += chunk.len();
-        if declared_too_large || seen > MAX_BODY_BYTES {
-            body = Vec::new();
-            if seen > MAX_DRAIN_BYTES {
-                break;
-            }
-            continue;
-        }
-        body.extend_from_slice(&chunk);
-    }
-    if declared_too_large || seen > MAX_BODY_BYTES {
-        return Err(ApiError::PayloadTooLarge);
-    }
+    let body = redshop_edge::body::read(req, head.content_length, MAX_BODY_BYTES, MAX_DRAIN_BYTES)
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLarge => ApiError::PayloadTooLarge,
+            BodyError::Unreadable(why) => ApiError::UnreadableBody(why),
+        })?;
     if !head.json_body {
         return Err(ApiError::UnsupportedMediaType);
     }
