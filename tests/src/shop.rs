@@ -71,6 +71,7 @@ pub struct ShopBuilder {
     replaced: BTreeMap<String, PathBuf>,
     variables: Vec<(String, String)>,
     relayed: Vec<String>,
+    redis_relayed: bool,
     host_config: Option<String>,
     spin: Option<PathBuf>,
     dotenv: bool,
@@ -86,6 +87,7 @@ pub struct Shop {
     pub user_events_channel: String,
     dbs: Vec<(String, TestDb)>,
     relays: Vec<(String, Relay)>,
+    redis_relay: Option<Relay>,
 }
 
 /// A token [`Shop::mint`]ed for a user who needs no account.
@@ -126,6 +128,7 @@ impl Default for ShopBuilder {
             replaced: BTreeMap::new(),
             variables: Vec::new(),
             relayed: Vec::new(),
+            redis_relayed: false,
             host_config: None,
             spin: None,
             dotenv: false,
@@ -164,6 +167,13 @@ impl ShopBuilder {
     /// Service `id` reaches PostgreSQL through a relay a test can cut ([`Shop::relay`]).
     pub fn relay_database(mut self, id: &str) -> Self {
         self.relayed.push(id.to_owned());
+        self
+    }
+
+    /// The components reach Redis through a relay a test can cut ([`Shop::redis_relay`]);
+    /// the Redis trigger and the test's own connections go to Redis directly.
+    pub fn relay_redis(mut self) -> Self {
+        self.redis_relayed = true;
         self
     }
 
@@ -232,8 +242,19 @@ impl Shop {
                 "USER_EVENTS_CHANNEL".to_owned(),
                 user_events_channel.clone(),
             ),
-            ("REDIS_URL".to_owned(), redis_server()),
         ];
+        let redis_relay = b.redis_relayed.then(|| {
+            Relay::start(
+                redis_server()
+                    .trim_start_matches("redis://")
+                    .trim_end_matches('/'),
+            )
+        });
+        let components_redis = match &redis_relay {
+            Some(relay) => format!("redis://{}", relay.addr()),
+            None => redis_server().trim_end_matches('/').to_owned(),
+        };
+        env.push(("REDIS_URL".to_owned(), components_redis.clone()));
         let mut dbs = Vec::new();
         let mut relays = Vec::new();
         for service in SERVICES
@@ -260,7 +281,7 @@ impl Shop {
             env.push(("JWT_SIGNING_KEYS".to_owned(), signing_keys.clone()));
         }
         env.extend(b.variables.iter().cloned());
-        let manifest = manifest(&b, &built, &relays);
+        let manifest = manifest(&b, &built, &relays, &components_redis);
         let mut spec = match &b.spin {
             Some(spin) => {
                 let mut spec = AppSpec::new(spin.clone(), manifest);
@@ -301,6 +322,7 @@ impl Shop {
             user_events_channel,
             dbs,
             relays,
+            redis_relay,
         };
         if !b.components.iter().any(|c| c == "user") || b.replaced.contains_key("user") {
             shop.put_jwks();
@@ -493,6 +515,13 @@ impl Shop {
             .unwrap_or_else(|| panic!("{service} has no relay"))
     }
 
+    /// The relay between the components and Redis (see [`ShopBuilder::relay_redis`]).
+    pub fn redis_relay(&self) -> &Relay {
+        self.redis_relay
+            .as_ref()
+            .expect("started with relay_redis()")
+    }
+
     /// `service`'s test database.
     pub fn db(&self, service: &str) -> &TestDb {
         self.dbs
@@ -580,7 +609,12 @@ pub fn now_secs() -> u64 {
 
 /// The production manifest cut down to the chosen components, pointed at the test's
 /// servers and built files.
-fn manifest(b: &ShopBuilder, built: &Path, relays: &[(String, Relay)]) -> String {
+fn manifest(
+    b: &ShopBuilder,
+    built: &Path,
+    relays: &[(String, Relay)],
+    components_redis: &str,
+) -> String {
     let text = std::fs::read_to_string(workspace_dir().join("spin.toml")).expect("read spin.toml");
     let mut doc: toml::Table = text.parse().expect("spin.toml is TOML");
     // An event consumer (`order-consumer`) runs its service's `.wasm` and comes with it,
@@ -618,7 +652,7 @@ fn manifest(b: &ShopBuilder, built: &Path, relays: &[(String, Relay)]) -> String
                         *h = format!("postgres://{}", relay.clone().unwrap_or_else(|| pg.clone()))
                             .into();
                     } else if s == "redis://127.0.0.1:6379" {
-                        *h = redis_host.clone().into();
+                        *h = components_redis.into();
                     }
                 }
             }
