@@ -125,16 +125,65 @@ fn requests_past_the_cap_get_503_while_chained_calls_pass() {
 }
 
 #[test]
-fn an_exhausted_instance_pool_gives_503() {
-    let app = start(None, "[pooling]\ntotal_component_instances = 1\n");
+fn admission_is_what_the_instance_pool_can_serve_whole_chains_for() {
+    // `caller` may chain to any component (`*.spin.internal`): its longest chain is the
+    // 8-hop limit plus one, 9 instances. A pool of 1 cannot serve one such request.
+    let mut spec = common::spec(MANIFEST);
+    spec.host_config = Some("[pooling]\ntotal_component_instances = 1\n");
+    let refused = TestApp::try_start(spec).err().expect("must not start");
+    assert!(
+        refused.contains("total_component_instances = 1 cannot serve one request")
+            && refused.contains("at least 9"),
+        "{refused}"
+    );
+    // A pool of 9 serves one request at a time, whatever max_concurrent_requests says;
+    // the next waits in the queue and is answered 503 with Retry-After when it times out.
+    let app = start(
+        None,
+        "[pooling]\ntotal_component_instances = 9\n[limits]\nmax_concurrent_requests = 64\nqueue_timeout_ms = 300\n",
+    );
     let url = app.url("/x?op=sleep&ms=3000");
     let holder = std::thread::spawn(move || common::send(ureq::get(&url)));
     wait_in_flight(&app, "probe", 1);
+    let refused = ureq::get(&app.url("/x")).call();
+    let Err(ureq::Error::Status(503, response)) = refused else {
+        panic!("expected a 503: {refused:?}");
+    };
+    assert_eq!(response.header("retry-after"), Some("1"));
+    assert_eq!(
+        json_body(&response.into_string().unwrap_or_default())["error"],
+        "service_unavailable"
+    );
+    assert_eq!(holder.join().expect("holder").0, 200);
+    assert_eq!(app.get_json("/x").0, 200, "the slot is free again");
+}
+
+#[test]
+fn a_full_queue_is_refused_at_once() {
+    let app = start(
+        None,
+        "[limits]\nmax_concurrent_requests = 1\nmax_queued_requests = 1\nqueue_timeout_ms = 20000\n",
+    );
+    let slow = |ms: u64| {
+        let url = app.url(&format!("/x?op=sleep&ms={ms}"));
+        std::thread::spawn(move || common::send(ureq::get(&url)))
+    };
+    let running = slow(3000);
+    wait_in_flight(&app, "probe", 1);
+    let queued = slow(10);
+    std::thread::sleep(Duration::from_millis(300));
+    // One runs, one waits; the third finds the queue full and is refused without waiting
+    // the 20 s queue timeout.
+    let started = Instant::now();
     let (status, body) = app.get("/x");
     assert_eq!(status, 503, "{body}");
-    assert_eq!(json_body(&body)["error"], "service_unavailable");
-    assert_eq!(holder.join().expect("holder").0, 200);
-    assert_eq!(app.get_json("/x").0, 200, "the slot is reused");
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(running.join().expect("running").0, 200);
+    assert_eq!(
+        queued.join().expect("queued").0,
+        200,
+        "the queued one was served"
+    );
 }
 
 #[test]

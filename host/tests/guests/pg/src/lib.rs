@@ -19,6 +19,10 @@ enum Conn {
     Edge(redshop_edge::pg::Connection),
 }
 
+#[expect(
+    clippy::result_large_err,
+    reason = "spin-sdk's `pg4::Error`, passed on as the host gave it"
+)]
 impl Conn {
     fn open(address: &str, edge: bool) -> Result<Self, PgError> {
         Ok(if edge {
