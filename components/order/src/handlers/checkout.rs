@@ -59,13 +59,40 @@ pub async fn checkout(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
             events::publish_pending();
             Ok(Reply::Json(201, body))
         }
-        Err(e) if is_final(e.status()) => {
-            let body = e.body();
-            db::query(&keys::finish(user, &key, &order_id, e.status(), &body))?;
-            Err(e.into())
-        }
         Err(e) => {
-            if let Err(release) = db::query(&keys::release(user, &key, &order_id)) {
+            // A commit whose answer was lost (the connection cut after COMMIT) may still
+            // have recorded the order, and the key's answer with it: then that is the
+            // answer, and its reservation must stay. If that cannot be known, nothing is
+            // released and the claim is left to the sweep.
+            match recorded(&order_id) {
+                Ok(Some(body)) => {
+                    events::publish_pending();
+                    return Ok(Reply::Json(201, body));
+                }
+                Ok(None) => {}
+                Err(check) => {
+                    eprintln!(
+                        "order: checkout {order_id} outcome unknown ({check}); left to the sweep"
+                    );
+                    return Err(e.into());
+                }
+            }
+            // Whatever may be reserved under this order id is released first, even when the
+            // reservation's own answer was lost (a connection cut after the product service
+            // committed it): releasing is idempotent, and nothing reserved is a 404. Only
+            // then is the attempt closed, by storing a final answer or giving the key back.
+            // If the release fails, the claim stays in progress so that the sweep releases
+            // the reservation after the abandon window: no reservation outlives its checkout.
+            if let Err(release) = services::release(&order_id, ctx.request_id()).await {
+                eprintln!(
+                    "order: reservation {order_id} not released ({release}); left to the sweep"
+                );
+                return Err(e.into());
+            }
+            if is_final(e.status()) {
+                let body = e.body();
+                db::query(&keys::finish(user, &key, &order_id, e.status(), &body))?;
+            } else if let Err(release) = db::query(&keys::release(user, &key, &order_id)) {
                 eprintln!("order: checkout key not given back: {release}");
             }
             Err(e.into())
@@ -97,6 +124,12 @@ fn claim(user: UserId, key: &IdempotencyKey, fp: &str) -> Result<Claim, ApiError
     Err(OrderError::CheckoutInProgress.into())
 }
 
+/// The answer body of order `order_id` if it was recorded.
+fn recorded(order_id: &str) -> Result<Option<Value>, OrderError> {
+    let db = Db::open()?;
+    Ok(read_full(&db, OrderId::parse(order_id)?, None)?.map(|order| order.to_json()))
+}
+
 /// Steps 3–5 for a claimed key; the answer body of the new order.
 async fn place(
     ctx: &Ctx<'_>,
@@ -125,17 +158,8 @@ async fn place(
         shipping_address,
         payment_reference: String::new(),
     };
-    match pay_and_record(new, &owner, key) {
-        Ok(body) => Ok(body),
-        Err(e) => {
-            if let Err(release) = services::release(order_id, ctx.request_id()).await {
-                // The sweep releases it later: the key stays in progress only if the
-                // answer below is not stored, and a stored answer means no order exists.
-                eprintln!("order: reservation {order_id} not released: {release}");
-            }
-            Err(e)
-        }
-    }
+    // A failure from here on is released by the caller (`checkout`).
+    pay_and_record(new, &owner, key)
 }
 
 fn pay_and_record(
