@@ -13,6 +13,7 @@ pub mod notification;
 pub mod oracle;
 pub mod order;
 pub mod product;
+pub mod sale;
 pub mod shop;
 pub mod user;
 

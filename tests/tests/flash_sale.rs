@@ -14,10 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
+use redshop_e2e::sale;
 use redshop_e2e::shop::{Reply, Shop};
-use redshop_testkit::services::psql;
-use redshop_token::Role;
-use serde_json::json;
 
 /// The shipped `[postgres] max_connections` (redshop.toml), with a short idle timeout.
 const BUDGET: i64 = 40;
@@ -45,21 +43,9 @@ fn start(host_config: Option<&str>) -> Shop {
     b.start()
 }
 
-/// The shop's databases' connections now: in total, and the names they carry.
+/// The shop's databases' connections now.
 fn connections(shop: &Shop) -> (i64, BTreeSet<String>) {
-    let names: Vec<String> = ["product", "user", "order"]
-        .iter()
-        .map(|s| format!("'{}'", shop.db(s).name))
-        .collect();
-    let rows = psql(
-        "postgres",
-        &format!(
-            "SELECT coalesce(application_name, '') FROM pg_stat_activity WHERE datname IN ({})",
-            names.join(", ")
-        ),
-    );
-    let seen = rows.iter().map(|r| r.get::<_, String>(0)).collect();
-    (i64::try_from(rows.len()).unwrap_or(i64::MAX), seen)
+    sale::connections(shop, &["product", "user", "order"])
 }
 
 #[test]
@@ -99,59 +85,8 @@ fn a_thousand_buyers_for_fifty_units_with_the_shipped_defaults() {
 /// connections afterwards.
 fn sale(shop: &Arc<Shop>, buyers: usize, units: i64) {
     let admin = shop.admin_token();
-
-    // The product: its stock set to exactly 20 available.
-    let listing = shop.get("/products?in_stock=true&limit=1");
-    let product = listing.json["items"][0]["id"]
-        .as_str()
-        .expect("a product")
-        .to_owned();
-    let stock = shop.send(
-        "GET",
-        &format!("/products/{product}/stock"),
-        Some(&admin),
-        None,
-    );
-    assert_eq!(stock.status, 200, "{}", stock.text);
-    let available = stock.json["available"].as_i64().expect("available");
-    let set = shop.send(
-        "POST",
-        &format!("/products/{product}/stock"),
-        Some(&admin),
-        Some(&json!({ "delta": units - available, "reason": "correction" })),
-    );
-    assert_eq!(set.status, 200, "{}", set.text);
-    assert_eq!(set.json["available"], units, "{}", set.text);
-
-    // The customers: accounts in the user service (written directly: 200 password hashes
-    // would only time Argon2), sessions as the user service writes them, one unit each.
-    let accounts: Vec<_> = (0..buyers).map(|_| shop.mint(Role::Customer)).collect();
-    let rows: Vec<String> = accounts
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            format!(
-                "('{}', 'buyer{i}@example.com', 'Buyer {i}', 'not-a-hash')",
-                b.user_id
-            )
-        })
-        .collect();
-    psql(
-        &shop.db("user").name,
-        &format!(
-            "INSERT INTO users (id, email, display_name, password_hash) VALUES {}",
-            rows.join(", ")
-        ),
-    );
-    for b in &accounts {
-        let added = shop.send(
-            "POST",
-            "/cart/items",
-            Some(&b.token),
-            Some(&json!({ "product_id": product, "quantity": 1 })),
-        );
-        assert_eq!(added.status, 200, "{}", added.text);
-    }
+    let product = sale::scarce_product(shop, units);
+    let accounts = sale::customers(shop, buyers, &product);
 
     // Connections sampled all along.
     let sampling = Arc::new(AtomicBool::new(true));
@@ -171,41 +106,22 @@ fn sale(shop: &Arc<Shop>, buyers: usize, units: i64) {
     };
 
     // "Place order", then the browser's one retry a moment later, for everyone at once.
-    let body = json!({ "address": {
-        "recipient": "Flash Buyer", "line1": "1 Sale Street", "city": "Lyon",
-        "postal_code": "69001", "country": "FR"
-    }})
-    .to_string();
     let go = Arc::new(Barrier::new(buyers));
     let started = Instant::now();
     let threads: Vec<_> = accounts
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            let (shop, go, body) = (Arc::clone(shop), go.clone(), body.clone());
-            let bearer = format!("Bearer {}", b.token);
+            let (shop, go, token) = (Arc::clone(shop), go.clone(), b.token.clone());
             std::thread::spawn(move || {
                 let key = format!("flash-{i}");
-                let send = {
-                    let (shop, bearer, body, key) =
-                        (shop.clone(), bearer.clone(), body.clone(), key.clone());
-                    move || -> Reply {
-                        shop.call(
-                            "POST",
-                            &shop.api("/checkout"),
-                            &[
-                                ("authorization", bearer.as_str()),
-                                ("content-type", "application/json"),
-                                ("idempotency-key", key.as_str()),
-                            ],
-                            Some(&body),
-                        )
-                    }
-                };
                 go.wait();
-                let first = std::thread::spawn(send.clone());
+                let first = {
+                    let (shop, token, key) = (shop.clone(), token.clone(), key.clone());
+                    std::thread::spawn(move || sale::checkout(&shop, &token, &key))
+                };
                 std::thread::sleep(Duration::from_millis(100 + (i as u64 % 5) * 100));
-                let retry = send();
+                let retry = sale::checkout(&shop, &token, &key);
                 (first.join().expect("original"), retry)
             })
         })
@@ -261,8 +177,10 @@ fn sale(shop: &Arc<Shop>, buyers: usize, units: i64) {
     );
 
     // Stock and orders agree.
-    let orders = psql(&shop.db("order").name, "SELECT count(*) FROM orders");
-    assert_eq!(orders[0].get::<_, i64>(0), units);
+    assert_eq!(
+        sale::count(shop, "order", "SELECT count(*) FROM orders"),
+        units
+    );
     let after = shop.send(
         "GET",
         &format!("/products/{product}/stock"),

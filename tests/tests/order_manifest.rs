@@ -111,3 +111,21 @@ fn order_component_imports_only_what_its_world_allows_and_exports_both_handlers(
         ]
     );
 }
+
+#[test]
+fn a_retried_checkout_is_answered_by_the_order_service_before_the_gateway_gives_up() {
+    // The gateway's upstream deadline, as shipped.
+    let text = std::fs::read_to_string(workspace_dir().join("spin.toml")).expect("spin.toml");
+    let doc: toml::Table = text.parse().expect("TOML");
+    let gateway_ms: u64 = doc["variables"]["gateway_upstream_timeout_ms"]["default"]
+        .as_str()
+        .and_then(|v| v.parse().ok())
+        .expect("gateway_upstream_timeout_ms default");
+    // A duplicate waits for its original at most this long, then answers
+    // `409 checkout_in_progress`: always before the gateway would answer 504.
+    let wait_ms = redshop_order::idempotency::WAIT_FOR_FIRST_MS;
+    assert!(
+        wait_ms + 500 <= gateway_ms,
+        "the order service waits {wait_ms} ms, the gateway {gateway_ms} ms"
+    );
+}
