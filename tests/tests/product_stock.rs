@@ -306,12 +306,27 @@ fn release_and_commit_are_idempotent_and_final() {
     );
     assert_eq!(app.stock_row(&product), (7, 1));
 
+    // Releasing an order id never reserved leaves it released, so a reserve for it that
+    // arrives late (its caller gave up and released first) is refused.
     let unknown = app.call(
         "POST",
         &format!("/reservations/{}/release", order_id(99)),
         None,
     );
-    assert_eq!(unknown.status, 404, "{}", unknown.text);
+    assert_eq!(unknown.status, 200, "{}", unknown.text);
+    assert_eq!(unknown.json["state"], "released", "{}", unknown.text);
+    let late = app.call(
+        "POST",
+        "/reservations",
+        Some(&reservation(&order_id(99), &[(&product, 1)])),
+    );
+    assert_eq!(late.status, 409, "{}", late.text);
+    let never = app.call(
+        "POST",
+        &format!("/reservations/{}/commit", order_id(98)),
+        None,
+    );
+    assert_eq!(never.status, 404, "{}", never.text);
     let bad = app.call("POST", "/reservations/not-an-order/commit", None);
     assert_eq!(
         (bad.status, bad.json["error"].as_str()),

@@ -8,6 +8,7 @@ use super::stock::{
     ReservationOutcome, Transition, apply_reservation, apply_transition, check_applied,
     check_availability, check_transition, claim_reservation, interpret_claim, interpret_replay,
     interpret_transition, load_reservation, lock_order_stock, lock_reservation, lock_stock,
+    tombstone,
 };
 use super::{Row, TxPlan, TxStep};
 use crate::domain::{OrderId, ReserveStock};
@@ -92,6 +93,8 @@ impl TxPlan for ReservePlan {
 enum TransitionPhase {
     Start,
     StateLocked,
+    /// A release found no reservation and tried to write a tombstone.
+    Tombstoned,
     StockLocked,
     Applied,
     Done,
@@ -104,6 +107,8 @@ pub struct TransitionPlan {
     order_id: OrderId,
     transition: Transition,
     phase: TransitionPhase,
+    /// The tombstone was tried once; a second missing row is an error, not a loop.
+    tombstone_tried: bool,
 }
 
 impl TransitionPlan {
@@ -112,6 +117,7 @@ impl TransitionPlan {
             order_id,
             transition: Transition::Release,
             phase: TransitionPhase::Start,
+            tombstone_tried: false,
         }
     }
 
@@ -120,6 +126,7 @@ impl TransitionPlan {
             order_id,
             transition: Transition::Commit,
             phase: TransitionPhase::Start,
+            tombstone_tried: false,
         }
     }
 }
@@ -138,6 +145,26 @@ impl TxPlan for TransitionPlan {
     fn resume(&mut self, rows: Vec<Row>) -> TxStep<ReservationOutcome> {
         let (id, t) = (self.order_id, self.transition);
         let (next, step) = match self.phase {
+            // Released before it was ever reserved: leave a tombstone (see `tombstone`).
+            TransitionPhase::StateLocked
+                if rows.is_empty() && t == Transition::Release && !self.tombstone_tried =>
+            {
+                self.tombstone_tried = true;
+                (TransitionPhase::Tombstoned, TxStep::Run(tombstone(id)))
+            }
+            TransitionPhase::Tombstoned if rows.is_empty() => (
+                TransitionPhase::StateLocked,
+                TxStep::Run(lock_reservation(id)),
+            ),
+            TransitionPhase::Tombstoned => (
+                TransitionPhase::Done,
+                TxStep::Commit(ReservationOutcome {
+                    order_id: id,
+                    state: t.target(),
+                    lines: vec![],
+                    replayed: false,
+                }),
+            ),
             TransitionPhase::StateLocked => match interpret_transition(id, t, &rows) {
                 Ok(true) => (
                     TransitionPhase::StockLocked,

@@ -22,7 +22,9 @@
 //!    [`check_applied`] requires the row count to equal the line count, else `ROLLBACK`.
 //! 5. `COMMIT`.
 //!
-//! `release`/`commit` follow the state machine `reserved → released | committed`:
+//! `release`/`commit` follow the state machine `reserved → released | committed`; a release
+//! of an order id never reserved writes a `released` [`tombstone`], so a late reserve for it
+//! is refused:
 //! [`lock_reservation`] (`FOR UPDATE`) decides via [`interpret_transition`] — already in the
 //! target state ⇒ idempotent success without writes; in the other final state ⇒ conflict —
 //! then [`lock_order_stock`] (same lock order as step 3) and [`apply_transition`], checked by
@@ -302,6 +304,20 @@ pub fn interpret_transition(order_id: OrderId, t: Transition, rows: &[Row]) -> R
             t.target().as_str()
         ))),
     }
+}
+
+/// A release for an order id with no reservation records it as released, with no lines:
+/// a reserve for that id that arrives later (its caller gave up on it and released first)
+/// then finds it released and is refused, instead of holding stock no order will ever use.
+/// Row `(order_id)` when written; none when a reservation appeared meanwhile (a reserve
+/// committed while this insert waited for it), which is then released the usual way.
+pub fn tombstone(order_id: OrderId) -> Stmt {
+    let mut b = Binder::new();
+    let id = b.uuid(order_id.as_uuid());
+    b.finish(format!(
+        "INSERT INTO reservations (order_id, state) VALUES ({id}, 'released') \
+         ON CONFLICT (order_id) DO NOTHING RETURNING order_id"
+    ))
 }
 
 /// Locks the order's stock rows in the same global order as [`lock_stock`].

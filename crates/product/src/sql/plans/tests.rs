@@ -190,3 +190,36 @@ impl IntoText for SqlValue {
         }
     }
 }
+
+#[test]
+fn releasing_an_order_never_reserved_leaves_a_tombstone() {
+    let mut plan = TransitionPlan::release(order());
+    let inserted = vec![vec![SqlValue::Uuid(order().to_text())]];
+    let (out, log) = drive(&mut plan, vec![vec![], inserted]);
+    let out = out.unwrap();
+    assert_eq!(out.state, ReservationState::Released);
+    assert!(!out.replayed);
+    assert_eq!(log[1], "COMMIT", "{log:?}");
+    assert!(log.iter().any(|l| l == "INSERT INTO"), "{log:?}");
+}
+
+#[test]
+fn a_reserve_that_commits_while_the_tombstone_waits_is_released_normally() {
+    let mut plan = TransitionPlan::release(order());
+    let state = vec![vec![SqlValue::Text("reserved".into())]];
+    let counts = vec![vec![
+        SqlValue::Int64(1),
+        SqlValue::Int64(1),
+        SqlValue::Int64(1),
+    ]];
+    // No row, the tombstone conflicts (no row), the reservation is there now.
+    let (out, _) = drive(&mut plan, vec![vec![], vec![], state, vec![], counts]);
+    assert_eq!(out.unwrap().state, ReservationState::Released);
+}
+
+#[test]
+fn a_commit_of_an_unknown_order_is_still_not_found() {
+    let mut plan = TransitionPlan::commit(order());
+    let (out, _) = drive(&mut plan, vec![vec![]]);
+    assert!(matches!(out, Err(DomainError::NotFound { .. })), "{out:?}");
+}
