@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use redshop_e2e::sale;
 use redshop_e2e::shop::{Reply, Shop};
 use redshop_testkit::services::psql;
 use serde_json::json;
@@ -51,22 +52,7 @@ fn a_redis_outage_fails_closed_for_accounts_open_for_browsing_and_recovers() {
         Some(&json!({ "product_id": product, "quantity": 1 })),
     );
     assert_eq!(added.status, 200, "{}", added.text);
-    let checkout = |key: &str| -> Reply {
-        shop.call(
-            "POST",
-            &shop.api("/checkout"),
-            &[
-                ("authorization", &format!("Bearer {token}")),
-                ("content-type", "application/json"),
-                ("idempotency-key", key),
-            ],
-            Some(
-                &json!({ "address": { "recipient": "Out Age", "line1": "1 Dark Lane",
-                    "city": "Paris", "postal_code": "75001", "country": "FR" } })
-                .to_string(),
-            ),
-        )
-    };
+    let checkout = |key: &str| -> Reply { sale::checkout(&shop, &token, key) };
 
     shop.redis_relay().cut();
     let mut slowest = Duration::ZERO;
