@@ -60,14 +60,10 @@ impl Head {
 pub async fn read_body(req: IncomingRequest, head: &Head) -> Result<Vec<u8>, ApiError> {
     redshop_edge::body::read(req, head.content_length, MAX_BODY_BYTES, MAX_DRAIN_BYTES)
         .await
-        .map_err(body_error)
-}
-
-fn body_error(e: BodyError) -> ApiError {
-    match e {
-        BodyError::TooLarge => ApiError::PayloadTooLarge,
-        BodyError::Unreadable(why) => ApiError::UnreadableBody(why),
-    }
+        .map_err(|e| match e {
+            BodyError::TooLarge => ApiError::PayloadTooLarge,
+            BodyError::Unreadable(why) => ApiError::UnreadableBody(why),
+        })
 }
 
 /// Parses a JSON body into a request DTO; serde's message names the offending field.

@@ -374,15 +374,16 @@ impl App {
                 http: c.pre.is_some(),
             })
             .collect();
+        let configured = usize::try_from(limits.max_concurrent_requests).unwrap_or(usize::MAX);
         let capacity = capacity::plan(
-            usize::try_from(limits.max_concurrent_requests).unwrap_or(1),
+            configured,
             usize::try_from(host_config.pooling.total_component_instances).unwrap_or(0),
             capacity::longest_chain(&nodes),
             redis_subscriptions.len() * crate::trigger::redis::MAX_IN_FLIGHT,
         )
         .map_err(anyhow::Error::msg)?;
         drop(nodes);
-        if capacity.admitted < usize::try_from(limits.max_concurrent_requests).unwrap_or(0) {
+        if capacity.admitted < configured {
             tracing::warn!(
                 configured = limits.max_concurrent_requests,
                 admitted = capacity.admitted,

@@ -108,12 +108,6 @@ impl PgPools {
         (budget / addresses.max(self.expected_addresses).max(1)).max(1)
     }
 
-    /// Connections open now, idle or leased, over every pool.
-    pub async fn connections_open(&self) -> usize {
-        let map = self.by_address.lock().await;
-        map.values().map(|p| p.status().size).sum()
-    }
-
     /// Physical connections opened so far, across all pools (for metrics and tests).
     pub fn connections_opened(&self) -> u64 {
         self.opened.load(Ordering::Relaxed)
